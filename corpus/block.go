@@ -1,0 +1,19 @@
+package corpus
+
+// blockKind says what a block of a document is, before passages are formed.
+type blockKind int
+
+const (
+	blockPara blockKind = iota
+	blockHeading
+	blockItem
+)
+
+// block is one structural unit of a document: a heading, a paragraph or a list item.
+type block struct {
+	kind  blockKind
+	text  string
+	links []Link
+	// level is the heading level when known (1–6), 0 otherwise.
+	level int
+}

@@ -1,0 +1,306 @@
+package corpus
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+const (
+	// maxPassage is the length (in runes) above which a paragraph is split at sentence boundaries.
+	maxPassage = 900
+	// targetPassage is the length the pieces of a split paragraph aim for.
+	targetPassage = 600
+	// minPassage: shorter paragraphs are merged into the passage that follows them.
+	minPassage    = 60
+	minPassageCJK = 25
+)
+
+// takeawayRe recognises take-away lists and conclusion sections in the supported languages.
+var takeawayRe = regexp.MustCompile(`(?i)take[- ]?aways?|key takeaways|que retenir|à retenir|points? clés|conclusions?|en résumé|lessons learned|top ?10|top ten|dix points|slutsats(?:er)?|sammanfattning|lärdomar|fazit|zusammenfassung|erkenntnisse|conclusiones|lecciones|conclusões|conclusioni|conclusies|要点|总结|结论|まとめ|要点`)
+
+// passageBuilder turns blocks into passages.
+type passageBuilder struct {
+	report   Report
+	section  []heading
+	intro    []block
+	items    []block
+	out      []Passage
+	seen     map[string]bool
+	ids      map[string]int
+	takeover bool // the current section is a take-away section
+}
+
+type heading struct {
+	text  string
+	level int
+}
+
+// buildPassages applies the passage rules: headings become context, debris is dropped, short
+// lines and list introductions are merged into what they introduce, long paragraphs are split.
+func buildPassages(r Report, blocks []block) []Passage {
+	b := &passageBuilder{report: r, seen: map[string]bool{}, ids: map[string]int{}}
+	for _, bl := range blocks {
+		t := bl.text
+		if endOfArticleRe.MatchString(t) {
+			break
+		}
+		if trackbackRe.MatchString(t) || contactRe.MatchString(t) || utf8.RuneCountInString(t) <= 2 {
+			continue
+		}
+		key := fmt.Sprint(bl.kind) + strings.ToLower(t)
+		if b.seen[key] && utf8.RuneCountInString(t) < 200 {
+			continue // repeated page titles and banners
+		}
+		b.seen[key] = true
+		switch bl.kind {
+		case blockHeading:
+			b.flushItems()
+			b.flushIntroAsHeading()
+			b.pushHeading(bl)
+		case blockItem:
+			b.items = append(b.items, bl)
+		default:
+			b.flushItems()
+			if isIntro(t) {
+				b.intro = append(b.intro, bl)
+				continue
+			}
+			b.emit(append(b.intro, bl), "\n")
+			b.intro = nil
+		}
+	}
+	b.flushItems()
+	if len(b.intro) > 0 {
+		if n := len(b.out); n > 0 && b.out[n-1].Section == b.sectionText() {
+			last := &b.out[n-1]
+			for _, in := range b.intro {
+				last.Text += "\n" + in.text
+				last.Links = append(last.Links, in.links...)
+			}
+		} else {
+			b.emit(b.intro, "\n")
+		}
+		b.intro = nil
+	}
+	return b.out
+}
+
+// isIntro reports whether a paragraph only introduces what follows: too short to stand alone,
+// or ending with a colon.
+func isIntro(t string) bool {
+	n := utf8.RuneCountInString(t)
+	if isCJK(t) {
+		return n < minPassageCJK || strings.HasSuffix(t, "：") || strings.HasSuffix(t, ":")
+	}
+	return n < minPassage || strings.HasSuffix(t, ":")
+}
+
+func (b *passageBuilder) pushHeading(bl block) {
+	level := bl.level
+	if level == 0 {
+		level = 6 // an introduction line promoted to heading sits under the current section
+	}
+	for len(b.section) > 0 && b.section[len(b.section)-1].level >= level {
+		b.section = b.section[:len(b.section)-1]
+	}
+	b.section = append(b.section, heading{text: bl.text, level: level})
+}
+
+// flushIntroAsHeading turns short lines left before a heading into part of the section context.
+func (b *passageBuilder) flushIntroAsHeading() {
+	for _, in := range b.intro {
+		b.pushHeading(block{text: strings.TrimRight(in.text, ":： "), level: 0})
+	}
+	b.intro = nil
+}
+
+func (b *passageBuilder) sectionText() string {
+	parts := make([]string, len(b.section))
+	for i, h := range b.section {
+		parts[i] = h.text
+	}
+	return strings.Join(parts, " › ")
+}
+
+// flushItems emits the pending list with its introduction, split into pieces of bounded length.
+func (b *passageBuilder) flushItems() {
+	if len(b.items) == 0 {
+		return
+	}
+	intro := b.intro
+	b.intro = nil
+	var chunk []block
+	size := 0
+	for _, it := range b.items {
+		n := utf8.RuneCountInString(it.text)
+		if size > 0 && size+n > maxPassage {
+			b.emitList(intro, chunk)
+			chunk, size = nil, 0
+		}
+		chunk = append(chunk, it)
+		size += n
+	}
+	b.emitList(intro, chunk)
+	b.items = nil
+}
+
+func (b *passageBuilder) emitList(intro, items []block) {
+	parts := make([]block, 0, len(intro)+len(items))
+	parts = append(parts, intro...)
+	for _, it := range items {
+		parts = append(parts, block{kind: blockItem, text: "• " + it.text, links: it.links})
+	}
+	b.emit(parts, "\n")
+}
+
+// emit adds one passage made of parts, splitting it when it is too long.
+func (b *passageBuilder) emit(parts []block, sep string) {
+	var texts []string
+	var links []Link
+	for _, p := range parts {
+		texts = append(texts, p.text)
+		links = append(links, p.links...)
+	}
+	text := strings.Join(texts, sep)
+	if utf8.RuneCountInString(text) <= maxPassage {
+		b.add(text, links)
+		return
+	}
+	var piece strings.Builder
+	for _, s := range Sentences(text) {
+		if piece.Len() > 0 && utf8.RuneCountInString(piece.String())+utf8.RuneCountInString(s) > targetPassage {
+			b.add(piece.String(), linksIn(piece.String(), links))
+			piece.Reset()
+		}
+		if piece.Len() > 0 && !isCJK(s) {
+			piece.WriteByte(' ')
+		}
+		piece.WriteString(s)
+	}
+	if piece.Len() > 0 {
+		b.add(piece.String(), linksIn(piece.String(), links))
+	}
+}
+
+func linksIn(text string, links []Link) []Link {
+	var out []Link
+	for _, l := range links {
+		if l.Text != "" && strings.Contains(text, l.Text) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func (b *passageBuilder) add(text string, links []Link) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return
+	}
+	section := b.sectionText()
+	sum := sha256.Sum256([]byte(section + "\x00" + text))
+	id := b.report.ID + "#" + hex.EncodeToString(sum[:4])
+	if n := b.ids[id]; n > 0 {
+		b.ids[id] = n + 1
+		id = id + "-" + string(rune('a'+n))
+	} else {
+		b.ids[id] = 1
+	}
+	b.out = append(b.out, Passage{
+		ID:       id,
+		ReportID: b.report.ID,
+		Lang:     b.report.Lang,
+		Section:  section,
+		Text:     text,
+		Links:    links,
+		Ordinal:  len(b.out) + 1,
+		Takeaway: (len(b.section) > 0 && takeawayRe.MatchString(b.section[len(b.section)-1].text)) || (strings.Contains(text, "\n• ") && takeawayRe.MatchString(firstLine(text))),
+	})
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// abbreviations do not end sentences.
+var abbreviations = map[string]bool{
+	"etc": true, "e.g": true, "i.e": true, "vs": true, "mr": true, "mrs": true, "dr": true, "m": true,
+	"cf": true, "ex": true, "p": true, "st": true, "inc": true, "ltd": true, "no": true, "z.b": true,
+	"bzw": true, "ca": true, "t.ex": true, "bl.a": true, "d.v.s": true, "jr": true, "sr": true,
+}
+
+// Sentences splits text at sentence boundaries, Western (". ", "? ") and CJK ("。", "！", "？").
+// List lines (starting with "•") are sentences of their own.
+func Sentences(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		out = append(out, splitLine(line)...)
+	}
+	return out
+}
+
+func splitLine(line string) []string {
+	var out []string
+	rs := []rune(line)
+	start := 0
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case r == '。' || r == '！' || r == '？' || r == '；':
+			j := i + 1
+			for j < len(rs) && strings.ContainsRune("”」』）)\"", rs[j]) {
+				j++
+			}
+			out = appendTrim(out, string(rs[start:j]))
+			start, i = j, j-1
+		case r == '.' || r == '!' || r == '?' || r == '…':
+			j := i + 1
+			for j < len(rs) && strings.ContainsRune(".!?…\"'”»)", rs[j]) {
+				j++
+			}
+			if j >= len(rs) || !unicode.IsSpace(rs[j]) {
+				continue
+			}
+			k := j
+			for k < len(rs) && unicode.IsSpace(rs[k]) {
+				k++
+			}
+			if k < len(rs) && !(unicode.IsUpper(rs[k]) || unicode.IsDigit(rs[k]) || strings.ContainsRune("«\"“'(¿¡•", rs[k]) || unicode.Is(unicode.Han, rs[k])) {
+				continue
+			}
+			if r == '.' && isAbbreviation(rs[start:i]) {
+				continue
+			}
+			out = appendTrim(out, string(rs[start:j]))
+			start, i = k, k-1
+		}
+	}
+	if start < len(rs) {
+		out = appendTrim(out, string(rs[start:]))
+	}
+	return out
+}
+
+func isAbbreviation(before []rune) bool {
+	i := len(before)
+	for i > 0 && !unicode.IsSpace(before[i-1]) {
+		i--
+	}
+	w := strings.ToLower(strings.TrimLeft(string(before[i:]), "(«\"“"))
+	return abbreviations[w] || (utf8.RuneCountInString(w) == 1 && unicode.IsUpper(before[len(before)-1]))
+}
+
+func appendTrim(out []string, s string) []string {
+	if s = strings.TrimSpace(s); s != "" {
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,161 @@
+// Package lang tells which language a text is written in, within the languages takeaway supports.
+package lang
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/abadojack/whatlanggo"
+)
+
+// Detector guesses the language of questions and reports.
+//
+// It checks the script first (Han, kana, Hangul decide by themselves, however few of them there are,
+// because trigram detectors mislabel "SMI是什么？" when Latin letters outnumber Han ones), then asks
+// whatlanggo restricted to the supported Latin-script languages, then votes with function words,
+// which is what decides very short questions.
+type Detector struct {
+	whitelist map[whatlanggo.Lang]bool
+	codes     map[whatlanggo.Lang]string
+	words     map[string]map[string]bool
+}
+
+// Result is a detection: the language code and whether the detector is sure of it.
+type Result struct {
+	Lang string
+	Sure bool
+}
+
+// NewDetector returns a detector limited to the given language codes (en, fr, sv, de, es, pt, it, nl, zh, ja).
+func NewDetector(codes []string) *Detector {
+	d := &Detector{
+		whitelist: map[whatlanggo.Lang]bool{},
+		codes:     map[whatlanggo.Lang]string{},
+		words:     map[string]map[string]bool{},
+	}
+	for _, c := range codes {
+		if l, ok := whatlangCodes[c]; ok {
+			d.whitelist[l] = true
+			d.codes[l] = c
+		}
+		if ws, ok := functionWords[c]; ok {
+			set := map[string]bool{}
+			for _, w := range strings.Fields(ws) {
+				set[w] = true
+			}
+			d.words[c] = set
+		}
+	}
+	return d
+}
+
+var whatlangCodes = map[string]whatlanggo.Lang{
+	"en": whatlanggo.Eng, "fr": whatlanggo.Fra, "sv": whatlanggo.Swe, "de": whatlanggo.Deu,
+	"es": whatlanggo.Spa, "pt": whatlanggo.Por, "it": whatlanggo.Ita, "nl": whatlanggo.Nld,
+}
+
+// functionWords are the short, frequent words that identify a language in a few-word question.
+var functionWords = map[string]string{
+	"en": "what which who whom whose when where why how is are was were the a an of and to in on for does did do with about at from this that these those there many much",
+	"fr": "que quoi qui quel quelle quels quelles quand où pourquoi comment combien est sont était le la les un une des du de et à au aux en sur pour avec qu'est-ce qu'a qu'il y a-t-il ce cette ces il elle ont",
+	"sv": "vad vilka vilken vilket vem när var varför hur är var den det de en ett och att på för med om av till från som gjorde har hade många mycket under",
+	"de": "was welche welcher welches wer wann wo warum wie ist sind war waren der die das ein eine und zu im in auf für mit über von den dem des hat haben viele",
+	"es": "qué que cuál cuáles quién quiénes cuándo dónde por cómo cuántos cuántas es son fue el la los las un una y de del en para con sobre hay se",
+	"pt": "que qual quais quem quando onde porque como quantos quantas é são foi o a os as um uma e de do da em para com sobre há não",
+	"it": "che cosa quale quali chi quando dove perché come quanti quante è sono era il lo la gli le un una e di del della in per con su ha hanno",
+	"nl": "wat welke wie wanneer waar waarom hoe is zijn was de het een en van in op voor met over hoeveel heeft hebben er",
+}
+
+// Detect returns the language of text. Sure is false when the text is too short or too mixed to tell.
+func (d *Detector) Detect(text string) Result {
+	var han, kana, hangul, letters int
+	for _, r := range text {
+		switch {
+		case unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r):
+			kana++
+		case unicode.Is(unicode.Han, r):
+			han++
+		case unicode.Is(unicode.Hangul, r):
+			hangul++
+		case unicode.IsLetter(r):
+			letters++
+		}
+	}
+	switch {
+	case kana > 0:
+		return Result{Lang: "ja", Sure: true}
+	case hangul > 0:
+		return Result{Lang: "ko", Sure: true}
+	case han > 0:
+		return Result{Lang: "zh", Sure: true}
+	case letters == 0:
+		return Result{}
+	}
+
+	votes := d.vote(text)
+	info := whatlanggo.DetectWithOptions(text, whatlanggo.Options{Whitelist: d.whitelist})
+	code := d.codes[info.Lang]
+	words := len(strings.Fields(text))
+	if words >= 8 && code != "" && info.Confidence > 0.5 {
+		return Result{Lang: code, Sure: true}
+	}
+	// Short text: function words decide when they agree on one language; the trigram guess breaks ties.
+	best, second := "", ""
+	for c, n := range votes {
+		if n == 0 {
+			continue
+		}
+		if best == "" || n > votes[best] || (n == votes[best] && c == code) {
+			second, best = best, c
+		} else if second == "" || n > votes[second] {
+			second = c
+		}
+	}
+	if best != "" && (second == "" || votes[best] > votes[second]) {
+		return Result{Lang: best, Sure: votes[best] >= 2 || best == code}
+	}
+	if best != "" && votes[best] == votes[second] && (best == code || second == code) {
+		return Result{Lang: code, Sure: false}
+	}
+	if code != "" && info.Confidence > 0.9 && words >= 4 {
+		return Result{Lang: code, Sure: true}
+	}
+	return Result{Lang: code, Sure: false}
+}
+
+// vote counts, per language, the function words of text.
+func (d *Detector) vote(text string) map[string]int {
+	votes := map[string]int{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !(unicode.IsLetter(r) || r == '\'' || r == '’' || r == '-')
+	}) {
+		w = strings.ReplaceAll(w, "’", "'")
+		for _, part := range append([]string{w}, strings.FieldsFunc(w, func(r rune) bool { return r == '\'' || r == '-' })...) {
+			for c, set := range d.words {
+				if set[part] {
+					votes[c]++
+				}
+			}
+		}
+	}
+	return votes
+}
+
+// Base reduces a BCP 47 tag or Slack locale ("fr-FR", "zh_CN", "pt-BR") to its lower-case primary
+// language code; it returns "" for an empty or malformed tag.
+func Base(tag string) string {
+	tag = strings.TrimSpace(tag)
+	if i := strings.IndexAny(tag, "-_"); i >= 0 {
+		tag = tag[:i]
+	}
+	tag = strings.ToLower(tag)
+	if len(tag) < 2 || len(tag) > 3 {
+		return ""
+	}
+	for _, r := range tag {
+		if r < 'a' || r > 'z' {
+			return ""
+		}
+	}
+	return tag
+}
