@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/takeaway-bot/takeaway/internal/answer"
+	"github.com/takeaway-bot/takeaway/internal/eval"
+)
+
+func runEval(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	cases := fs.String("cases", "", "JSON Lines file of evaluation cases (required)")
+	k := fs.Int("k", 10, "passages retrieved per question (MRR counts ranks up to 10)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	verbose := fs.Bool("v", false, "list every case")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *cases == "" {
+		return errors.New("--cases FILE is required")
+	}
+	f, err := os.Open(*cases)
+	if err != nil {
+		return fmt.Errorf("open cases: %w", err)
+	}
+	cs, err := eval.ReadCases(f)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", *cases, err)
+	}
+	a, err := newApp(ctx, appConfig{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	rep, err := eval.Run(ctx, evalSystem{a.service}, a.service, cs, *k)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.stdout)
+		return enc.Encode(rep)
+	}
+	fmt.Fprintf(env.stdout, "cases %d  recall@1 %.3f  recall@5 %.3f  MRR %.3f", rep.Cases, rep.RecallAt1, rep.RecallAt5, rep.MRR)
+	if rep.Facts != nil {
+		fmt.Fprintf(env.stdout, "  facts %.3f  language %.3f", *rep.Facts, *rep.Language)
+	}
+	fmt.Fprintf(env.stdout, "  p50 %.2f ms  p99 %.2f ms\n", rep.P50MS, rep.P99MS)
+	langs := make([]string, 0, len(rep.ByLang))
+	for l := range rep.ByLang {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	for _, l := range langs {
+		s := rep.ByLang[l]
+		fmt.Fprintf(env.stdout, "  %-3s cases %2d  recall@5 %.3f", l, s.Cases, s.RecallAt5)
+		if s.Facts != nil {
+			fmt.Fprintf(env.stdout, "  facts %.3f", *s.Facts)
+		}
+		fmt.Fprintln(env.stdout)
+	}
+	for _, d := range rep.Details {
+		if !*verbose && d.Rank >= 1 && d.Rank <= 5 && (!d.Answered || (d.FactsOK && d.LangOK)) {
+			continue
+		}
+		fmt.Fprintf(env.stdout, "%s [%s] rank=%d facts=%v lang=%v  %s\n", d.Case.ID, d.Case.Lang, d.Rank, d.FactsOK, d.LangOK, d.Case.Q)
+		if d.Answered && (*verbose || !d.FactsOK || !d.LangOK) {
+			fmt.Fprintf(env.stdout, "    %s\n", strings.ReplaceAll(d.Answer, "\n", "\n    "))
+		}
+	}
+	return nil
+}
+
+// evalSystem runs the full in-process pipeline for one question.
+type evalSystem struct{ svc *answer.Service }
+
+func (s evalSystem) Run(ctx context.Context, question string, depth int) (eval.Result, error) {
+	q := answer.Question{Text: question}
+	lang := s.svc.Language(q)
+	hits, err := s.svc.Retrieve(ctx, q, lang, depth)
+	if err != nil {
+		return eval.Result{}, err
+	}
+	res := eval.Result{}
+	for _, h := range hits {
+		res.Passages = append(res.Passages, h.Passage.Section+"\n"+h.Passage.Text)
+	}
+	return res, nil
+}

@@ -1,0 +1,68 @@
+// Command takeaway answers questions about tech conferences from attendee reports, in Slack or
+// in the terminal.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// command is one subcommand of the binary.
+type command struct {
+	name, usage, summary string
+	run                  func(ctx context.Context, env *environment, args []string) error
+}
+
+// environment is what every subcommand gets: its streams and the process environment.
+type environment struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func commands() []command {
+	return []command{
+		{"ask", "ask [--lang xx] [--json] QUESTION", "answer a question from the reports", runAsk},
+		{"eval", "eval --cases FILE [--k N] [--json]", "measure retrieval and answers on question cases", runEval},
+		{"ingest", "ingest PATH…", "add report files or folders to the bot's reports", runIngest},
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	env := &environment{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			if err := c.run(ctx, env, args[1:]); err != nil {
+				fmt.Fprintf(stderr, "takeaway %s: %v\n", c.name, err)
+				return 1
+			}
+			return 0
+		}
+	}
+	fmt.Fprintf(stderr, "takeaway: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "takeaway answers questions about tech conferences from attendee reports.")
+	fmt.Fprintln(w, "\nUsage:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  takeaway %-36s %s\n", c.usage, c.summary)
+	}
+}

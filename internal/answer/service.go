@@ -1,0 +1,127 @@
+package answer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/takeaway-bot/takeaway/internal/i18n"
+	"github.com/takeaway-bot/takeaway/internal/lang"
+	"github.com/takeaway-bot/takeaway/retrieval"
+)
+
+// ErrEmptyQuestion is returned for a question with no words in it.
+var ErrEmptyQuestion = errors.New("the question is empty")
+
+// Searcher finds passages; *retrieval.Index is one.
+type Searcher interface {
+	Search(ctx context.Context, q retrieval.Query) ([]retrieval.Hit, error)
+}
+
+// Service answers questions: it picks the answer language, retrieves passages and writes the
+// answer, extractively or with a model.
+type Service struct {
+	search   Searcher
+	detector *lang.Detector
+	catalog  *i18n.Catalog
+	writer   Writer
+	log      *slog.Logger
+	// topics are what the reports cover, offered when a question is not covered.
+	topics []string
+}
+
+// Writer writes an answer with a language model; nil means extractive answers only.
+type Writer interface {
+	// Translate returns the question in each target language.
+	Translate(ctx context.Context, question string, langs []string) (map[string]string, error)
+	// Write returns an answer with [n] citations to the numbered passages.
+	Write(ctx context.Context, req WriteRequest) (string, error)
+}
+
+// WriteRequest is what a Writer needs to answer.
+type WriteRequest struct {
+	Question string
+	Lang     string
+	Hits     []retrieval.Hit
+	History  []Turn
+	NotFound string
+	OnToken  func(string)
+}
+
+// Options configure a Service.
+type Options struct {
+	Writer Writer
+	Logger *slog.Logger
+	// Topics lists what the reports cover (report titles), offered when a question is not covered.
+	Topics []string
+	// CorpusLangs are the languages of the reports, to translate questions into with a model.
+	CorpusLangs []string
+}
+
+// NewService returns a Service over a searcher.
+func NewService(s Searcher, cat *i18n.Catalog, opts Options) *Service {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		search:   s,
+		detector: lang.NewDetector(i18n.Supported()),
+		catalog:  cat,
+		writer:   opts.Writer,
+		log:      opts.Logger,
+		topics:   opts.Topics,
+	}
+}
+
+// Language picks the answer language: the user's explicit choice, else the question's language
+// when the detector is sure, else the caller's locale hint, else a weak guess, else English.
+func (s *Service) Language(q Question) string {
+	if l := i18n.Base(q.ForceLang); i18n.IsSupported(l) {
+		return l
+	}
+	det := s.detector.Detect(q.Text)
+	if det.Sure && i18n.IsSupported(det.Lang) {
+		return det.Lang
+	}
+	if l := i18n.Base(q.LangHint); i18n.IsSupported(l) {
+		return l
+	}
+	if det.Lang != "" && i18n.IsSupported(det.Lang) && len(strings.Fields(q.Text)) >= 2 {
+		return det.Lang
+	}
+	return "en"
+}
+
+// DetectLang names the language of a text (for evaluation of answers).
+func (s *Service) DetectLang(text string) string { return s.detector.Detect(text).Lang }
+
+// Retrieve finds the passages for a question in the given language.
+func (s *Service) Retrieve(ctx context.Context, q Question, lang string, k int) ([]retrieval.Hit, error) {
+	text := strings.TrimSpace(q.Text)
+	if text == "" || utf8.RuneCountInString(strings.Trim(text, "?!.¿¡？！。 ")) == 0 {
+		return nil, ErrEmptyQuestion
+	}
+	rq := retrieval.Query{Text: contextualize(text, q.History), Lang: lang, K: k}
+	hits, err := s.search.Search(ctx, rq)
+	if err != nil {
+		return nil, fmt.Errorf("retrieve: %w", err)
+	}
+	return hits, nil
+}
+
+// contextualize adds the previous user turn to a short follow-up ("and what about Linkerd?"), so
+// that retrieval knows what the conversation is about.
+func contextualize(text string, history []Turn) string {
+	if len(history) == 0 || len(strings.Fields(text)) > 8 {
+		return text
+	}
+	for i := len(history) - 1; i >= 0; i-- {
+		if !history[i].FromBot && strings.TrimSpace(history[i].Text) != "" {
+			return text + " " + history[i].Text
+		}
+	}
+	return text
+}

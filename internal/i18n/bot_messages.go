@@ -1,0 +1,6 @@
+package i18n
+
+// botMessages holds the Slack bot's own sentences (help, limits, errors).
+func botMessages() Table {
+	return Table{}
+}

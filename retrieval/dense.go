@@ -1,0 +1,123 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/philippgille/chromem-go"
+
+	"github.com/takeaway-bot/takeaway/corpus"
+)
+
+const collectionName = "passages"
+
+// buildDense fills an in-memory chromem-go collection, from a snapshot when one matches the
+// corpus and the embedder, else by embedding every passage (and then writing the snapshot).
+// chromem-go's own on-disk mode is avoided: it can overwrite documents (32-bit file names) and
+// does not write atomically.
+func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embedder, embedderID, dataDir string, log *slog.Logger) (*chromem.Collection, bool, error) {
+	embedQuery := func(ctx context.Context, text string) ([]float32, error) { return emb.EmbedQuery(ctx, text) }
+	snapshot := ""
+	if dataDir != "" {
+		snapshot = filepath.Join(dataDir, fmt.Sprintf("dense-%s-%s.gob.gz", c.Hash(), shortHash(embedderID)))
+		if f, err := os.Open(snapshot); err == nil {
+			db := chromem.NewDB()
+			err := db.ImportFromReader(f, "")
+			f.Close()
+			if err == nil {
+				if col := db.GetCollection(collectionName, embedQuery); col != nil && col.Count() == len(c.Passages) {
+					log.Info("dense index loaded from snapshot", "path", snapshot, "passages", col.Count())
+					return col, false, nil
+				}
+			}
+			log.Warn("dense index snapshot unusable, re-embedding", "path", snapshot, "err", err)
+		}
+	}
+
+	db := chromem.NewDB()
+	col, err := db.CreateCollection(collectionName, map[string]string{"embedder": embedderID, "corpus": c.Hash()}, embedQuery)
+	if err != nil {
+		return nil, false, fmt.Errorf("create dense collection: %w", err)
+	}
+	const batch = 256
+	for start := 0; start < len(texts); start += batch {
+		end := min(start+batch, len(texts))
+		vecs, err := emb.EmbedDocuments(ctx, texts[start:end])
+		if err != nil {
+			return nil, false, fmt.Errorf("embed passages: %w", err)
+		}
+		if len(vecs) != end-start {
+			return nil, false, fmt.Errorf("embed passages: got %d vectors for %d passages", len(vecs), end-start)
+		}
+		docs := make([]chromem.Document, end-start)
+		for i := range docs {
+			p := c.Passages[start+i]
+			docs[i] = chromem.Document{ID: p.ID, Embedding: normalize(vecs[i]), Content: p.ID}
+		}
+		if err := col.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
+			return nil, false, fmt.Errorf("add passages to dense index: %w", err)
+		}
+	}
+	if snapshot != "" {
+		if err := writeSnapshot(db, snapshot); err != nil {
+			log.Warn("could not save dense index snapshot", "path", snapshot, "err", err)
+		} else {
+			log.Info("dense index saved", "path", snapshot, "passages", len(texts))
+		}
+	}
+	return col, true, nil
+}
+
+// writeSnapshot exports the database to a temporary file and renames it into place, so that a
+// crash never leaves a half-written snapshot behind.
+func writeSnapshot(db *chromem.DB, path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".dense-*.tmp")
+	if err != nil {
+		return fmt.Errorf("create snapshot: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := db.ExportToWriter(tmp, true, "", collectionName); err != nil {
+		tmp.Close()
+		return fmt.Errorf("export dense index: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sync snapshot: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close snapshot: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("install snapshot: %w", err)
+	}
+	return nil
+}
+
+// normalize scales v to unit length; chromem-go expects unit vectors and does not normalise
+// vectors it did not compute itself.
+func normalize(v []float32) []float32 {
+	var n float64
+	for _, x := range v {
+		n += float64(x) * float64(x)
+	}
+	if n == 0 {
+		out := make([]float32, len(v))
+		if len(out) > 0 {
+			out[0] = 1
+		}
+		return out
+	}
+	inv := float32(1 / sqrt(n))
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = x * inv
+	}
+	return out
+}

@@ -1,0 +1,130 @@
+package retrieval
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// glossaryTSV is the cross-lingual domain glossary: one concept a line, one column a language.
+//
+//go:embed glossary.tsv
+var glossaryTSV string
+
+// glossaryLangs is the column order of glossary.tsv.
+var glossaryLangs = []string{"en", "fr", "sv", "de", "es", "zh", "ja", "pt", "it", "nl"}
+
+// Glossary translates domain words and phrases between languages, so that a question finds
+// passages written in another language ("next" → "prochaine", "nästa", "下一届").
+type Glossary struct {
+	// entries maps a language and a folded surface form to the concepts it belongs to.
+	entries map[string]map[string][]int
+	// concepts holds, per concept, the surface forms by language.
+	concepts []map[string][]string
+	// longest is the longest surface form in words (Latin) per language.
+	longest int
+}
+
+// ParseGlossary reads the TSV format of glossary.tsv.
+func ParseGlossary(src string) (*Glossary, error) {
+	g := &Glossary{entries: map[string]map[string][]int{}}
+	sc := bufio.NewScanner(strings.NewReader(src))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		cols := strings.Split(sc.Text(), "\t")
+		if len(cols) != len(glossaryLangs) {
+			return nil, fmt.Errorf("glossary line %d: %d columns, want %d (%s)", line, len(cols), len(glossaryLangs), strings.Join(glossaryLangs, " "))
+		}
+		concept := map[string][]string{}
+		for i, col := range cols {
+			l := glossaryLangs[i]
+			for _, form := range strings.Split(col, "|") {
+				form = foldText(strings.TrimSpace(form))
+				if form == "" {
+					continue
+				}
+				concept[l] = append(concept[l], form)
+				if g.entries[l] == nil {
+					g.entries[l] = map[string][]int{}
+				}
+				g.entries[l][form] = append(g.entries[l][form], len(g.concepts))
+				if n := len(strings.Fields(form)); n > g.longest {
+					g.longest = n
+				}
+			}
+		}
+		g.concepts = append(g.concepts, concept)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("glossary: %w", err)
+	}
+	return g, nil
+}
+
+// DefaultGlossary is the glossary shipped in the binary.
+func DefaultGlossary() (*Glossary, error) { return ParseGlossary(glossaryTSV) }
+
+// Translate finds the glossary terms in text (written in lang) and returns their forms in each
+// target language. Longer phrases win over the words inside them. Chinese and Japanese text is
+// matched by substring, longest first, which is also how it gets segmented.
+func (g *Glossary) Translate(text, lang string, targets []string) map[string][]string {
+	out := map[string][]string{}
+	if g == nil {
+		return out
+	}
+	forms := g.entries[lang]
+	var hits []int
+	folded := foldText(text)
+	if lang == "zh" || lang == "ja" {
+		keys := make([]string, 0)
+		for k := range forms {
+			if strings.Contains(folded, k) {
+				keys = append(keys, k)
+			}
+		}
+		sort.Slice(keys, func(i, j int) bool { return utf8.RuneCountInString(keys[i]) > utf8.RuneCountInString(keys[j]) })
+		for _, k := range keys {
+			if strings.Contains(folded, k) {
+				hits = append(hits, forms[k]...)
+				folded = strings.ReplaceAll(folded, k, " ")
+			}
+		}
+	} else {
+		words := tokenize(folded)
+		for i := 0; i < len(words); {
+			matched := false
+			for n := min(g.longest, len(words)-i); n >= 1; n-- {
+				if ids, ok := forms[strings.Join(words[i:i+n], " ")]; ok {
+					hits = append(hits, ids...)
+					i += n
+					matched = true
+					break
+				}
+			}
+			if !matched {
+				i++
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, id := range hits {
+		for _, t := range targets {
+			for _, f := range g.concepts[id][t] {
+				if !seen[t+"\x00"+f] {
+					seen[t+"\x00"+f] = true
+					out[t] = append(out[t], f)
+				}
+			}
+		}
+	}
+	return out
+}

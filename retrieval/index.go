@@ -1,0 +1,219 @@
+// Package retrieval finds the passages that answer a question: hybrid search over a dense index
+// (chromem-go) and a full-text index (Bleve, BM25), fused by reciprocal rank, with translated
+// copies of one passage collapsed.
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+
+	"github.com/philippgille/chromem-go"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"github.com/takeaway-bot/takeaway/corpus"
+)
+
+// Options configure an index. The zero value works: weight-free embeddings, no persistence.
+type Options struct {
+	// Embedder replaces the default weight-free embedder (for example a langchaingo embedder
+	// for Ollama or an OpenAI-compatible server); EmbedderID must then name it.
+	Embedder   Embedder
+	EmbedderID string
+	// Dim is the dimension of the default embedder (default 512).
+	Dim int
+	// DataDir, when set, keeps a snapshot of the dense index there, keyed by corpus content and
+	// embedder identity, so that a restart does not re-embed.
+	DataDir string
+	// Glossary translates query words across languages; nil means the built-in glossary.
+	Glossary *Glossary
+	// Languages are the languages questions may come in (for glossary expansion and metadata).
+	Languages []string
+	Logger    *slog.Logger
+}
+
+// Index is a searchable corpus. It is safe for concurrent searches.
+type Index struct {
+	corpus   *corpus.Corpus
+	passages map[string]int // passage ID → position in corpus.Passages
+	reports  map[string]corpus.Report
+	dense    *chromem.Collection
+	embedder Embedder
+	lex      *lexical
+	glossary *Glossary
+	langs    []string
+	anchors  map[string]map[string]bool // passage ID → anchor tokens (names, numbers)
+	log      *slog.Logger
+	// Reembedded tells whether Build had to embed the passages (false when a snapshot was loaded).
+	Reembedded bool
+}
+
+// Build indexes a corpus.
+func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) {
+	if len(c.Passages) == 0 {
+		return nil, errors.New("build index: the corpus has no passages")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Dim == 0 {
+		opts.Dim = 512
+	}
+	if len(opts.Languages) == 0 {
+		opts.Languages = glossaryLangs
+	}
+	if opts.Glossary == nil {
+		g, err := DefaultGlossary()
+		if err != nil {
+			return nil, err
+		}
+		opts.Glossary = g
+	}
+	ix := &Index{
+		corpus:   c,
+		passages: make(map[string]int, len(c.Passages)),
+		reports:  map[string]corpus.Report{},
+		glossary: opts.Glossary,
+		langs:    opts.Languages,
+		anchors:  make(map[string]map[string]bool, len(c.Passages)),
+		log:      opts.Logger,
+	}
+	for _, r := range c.Reports {
+		ix.reports[r.ID] = r
+	}
+	headers := map[string]string{}
+	for _, r := range c.Reports {
+		headers[r.ID] = reportHeader(r, opts.Languages)
+	}
+	docs := make([]lexicalDoc, len(c.Passages))
+	denseTexts := make([]string, len(c.Passages))
+	for i, p := range c.Passages {
+		if _, dup := ix.passages[p.ID]; dup {
+			return nil, fmt.Errorf("build index: duplicate passage ID %s", p.ID)
+		}
+		ix.passages[p.ID] = i
+		r := ix.reports[p.ReportID]
+		docs[i] = lexicalDoc{ID: p.ID, Lang: p.Lang, Text: p.Section + "\n" + p.Text, Meta: headers[p.ReportID] + "\n" + p.Section}
+		denseTexts[i] = r.Title + " · " + r.Event.City + " · " + p.Section + "\n" + p.Text
+		ix.anchors[p.ID] = anchorTokens(p.Text)
+	}
+
+	lex, err := newLexical(docs)
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	ix.lex = lex
+
+	embedderID := opts.EmbedderID
+	if opts.Embedder == nil {
+		he := NewHashEmbedder(opts.Dim, denseTexts)
+		opts.Embedder, embedderID = he, he.ID()
+	} else if embedderID == "" {
+		return nil, errors.New("build index: a custom embedder needs an EmbedderID")
+	}
+	ix.embedder = opts.Embedder
+	dense, reembedded, err := buildDense(ctx, c, denseTexts, opts.Embedder, embedderID, opts.DataDir, opts.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	ix.dense, ix.Reembedded = dense, reembedded
+	return ix, nil
+}
+
+// Close releases the full-text index.
+func (ix *Index) Close() error { return ix.lex.close() }
+
+// Corpus returns the indexed corpus.
+func (ix *Index) Corpus() *corpus.Corpus { return ix.corpus }
+
+// Passage returns a passage by ID.
+func (ix *Index) Passage(id string) (corpus.Passage, bool) {
+	i, ok := ix.passages[id]
+	if !ok {
+		return corpus.Passage{}, false
+	}
+	return ix.corpus.Passages[i], true
+}
+
+// Report returns a report by ID.
+func (ix *Index) Report(id string) (corpus.Report, bool) {
+	r, ok := ix.reports[id]
+	return r, ok
+}
+
+// reportHeader is the contextual text every passage of a report is indexed with: title, event,
+// city in several languages, dates, publisher, authors and the report's language named in every
+// supported language ("Swedish", "suédois", "svenska"…), so that questions can name them.
+func reportHeader(r corpus.Report, langs []string) string {
+	parts := []string{r.Title, r.OriginalTitle, r.Event.Name, r.Event.City, r.Event.Country, r.Publisher}
+	parts = append(parts, r.Event.Aliases...)
+	parts = append(parts, r.Authors...)
+	parts = append(parts, r.Tags...)
+	for _, d := range []string{r.Event.Start, r.Event.End, r.Day, r.Date} {
+		if len(d) >= 4 {
+			parts = append(parts, d[:4])
+		}
+	}
+	if tag, err := language.Parse(r.Lang); err == nil {
+		for _, l := range langs {
+			if t, err := language.Parse(l); err == nil {
+				if n := display.Languages(t).Name(tag); n != "" {
+					parts = append(parts, n)
+				}
+			}
+		}
+		parts = append(parts, display.Self.Name(tag))
+	}
+	return strings.Join(nonEmptyStrings(parts), " · ")
+}
+
+func nonEmptyStrings(in []string) []string {
+	out := in[:0]
+	for _, s := range in {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// anchorTokens are the words that survive translation: names with capitals, acronyms, numbers.
+func anchorTokens(text string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range tokenize(text) {
+		w = cleanToken(w)
+		rs := []rune(w)
+		if len(rs) < 2 {
+			continue
+		}
+		upper, digit, latin := false, false, true
+		for _, r := range rs {
+			switch {
+			case r >= 'A' && r <= 'Z':
+				upper = true
+			case r >= '0' && r <= '9':
+				digit = true
+			case r > 0x2FF:
+				latin = false
+			}
+		}
+		if latin && (upper || digit) {
+			out[strings.ToLower(w)] = true
+		}
+	}
+	return out
+}
+
+// sortScored orders by descending score, then ID, so that rankings are deterministic.
+func sortScored(s []scored) {
+	sort.SliceStable(s, func(i, j int) bool {
+		if s[i].score != s[j].score {
+			return s[i].score > s[j].score
+		}
+		return s[i].id < s[j].id
+	})
+}

@@ -1,0 +1,182 @@
+package retrieval
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/cjk" // CJK bigram analyzer
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/de"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/es"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/it"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/pt"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/sv"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// analyzerFor maps a language to the Bleve analyzer of its text field: stop words and Snowball
+// stemming for the European languages, bigrams for Chinese and Japanese, and a neutral analyzer
+// (Unicode words, lower case, CJK bigrams) for everything else.
+func analyzerFor(lang string) string {
+	switch lang {
+	case "en", "fr", "sv", "de", "es", "it", "nl", "pt":
+		return lang
+	default:
+		return "cjk"
+	}
+}
+
+// fieldFor is the text field of a language. One field per language keeps Bleve from picking an
+// arbitrary analyzer for a query over a field shared by several languages.
+func fieldFor(lang string) string { return "text_" + analyzerFor(lang) }
+
+const metaField = "meta"
+
+// lexical is the full-text side of the index: BM25 on Bleve's scorch engine, in memory.
+type lexical struct {
+	index  bleve.Index
+	fields map[string]bool // text fields that hold at least one passage
+	stops  map[string]analysis.TokenMap
+}
+
+type lexicalDoc struct {
+	ID   string
+	Text string
+	Meta string
+	Lang string
+}
+
+func newLexical(docs []lexicalDoc) (*lexical, error) {
+	im := mapping.NewIndexMapping()
+	dm := mapping.NewDocumentStaticMapping()
+	fields := map[string]bool{}
+	for _, d := range docs {
+		fields[fieldFor(d.Lang)] = true
+	}
+	for f := range fields {
+		fm := mapping.NewTextFieldMapping()
+		fm.Analyzer = strings.TrimPrefix(f, "text_")
+		fm.Store = false
+		fm.IncludeTermVectors = false
+		fm.IncludeInAll = false
+		dm.AddFieldMappingsAt(f, fm)
+	}
+	mm := mapping.NewTextFieldMapping()
+	mm.Analyzer = "cjk"
+	mm.Store = false
+	mm.IncludeTermVectors = false
+	mm.IncludeInAll = false
+	dm.AddFieldMappingsAt(metaField, mm)
+	im.DefaultMapping = dm
+	im.DefaultAnalyzer = "cjk"
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+
+	// scorch is what gives BM25; bleve.NewMemOnly would silently stay with TF-IDF.
+	idx, err := bleve.NewUsing("", im, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create full-text index: %w", err)
+	}
+	batch := idx.NewBatch()
+	for _, d := range docs {
+		doc := map[string]any{fieldFor(d.Lang): d.Text, metaField: d.Meta}
+		if err := batch.Index(d.ID, doc); err != nil {
+			return nil, fmt.Errorf("index passage %s: %w", d.ID, err)
+		}
+		if batch.Size() >= 2000 {
+			if err := idx.Batch(batch); err != nil {
+				return nil, fmt.Errorf("index batch: %w", err)
+			}
+			batch = idx.NewBatch()
+		}
+	}
+	if err := idx.Batch(batch); err != nil {
+		return nil, fmt.Errorf("index batch: %w", err)
+	}
+	l := &lexical{index: idx, fields: fields, stops: map[string]analysis.TokenMap{}}
+	cache := registry.NewCache()
+	for _, lang := range []string{"en", "fr", "sv", "de", "es", "it", "nl", "pt"} {
+		if tm, err := cache.TokenMapNamed("stop_" + lang); err == nil {
+			l.stops[lang] = tm
+		}
+	}
+	return l, nil
+}
+
+// isStop reports whether word is a function word of lang (from the analyzer's stop list) or a
+// question word.
+func (l *lexical) isStop(lang, word string) bool {
+	if tm, ok := l.stops[lang]; ok && tm[word] {
+		return true
+	}
+	for _, w := range questionWords[lang] {
+		if foldText(w) == word {
+			return true
+		}
+	}
+	return false
+}
+
+type scored struct {
+	id    string
+	score float64
+}
+
+// search runs one query per language field: the question's content words (names bridge
+// languages), plus their glossary translations into that field's language; and one on the
+// report metadata. Each field's analyzer stems the words the way that field was indexed.
+func (l *lexical) search(terms []string, translations map[string][]string, k int) ([]scored, error) {
+	var qs []query.Query
+	for f := range l.fields {
+		lang := strings.TrimPrefix(f, "text_")
+		words := append([]string(nil), terms...)
+		if lang == "cjk" {
+			words = append(words, translations["zh"]...)
+			words = append(words, translations["ja"]...)
+		} else {
+			words = append(words, translations[lang]...)
+		}
+		if len(words) == 0 {
+			continue
+		}
+		mq := query.NewMatchQuery(strings.Join(words, " "))
+		mq.SetField(f)
+		mq.Analyzer = strings.TrimPrefix(f, "text_")
+		qs = append(qs, mq)
+	}
+	if len(terms) > 0 {
+		var all []string
+		all = append(all, terms...)
+		for _, ws := range translations {
+			all = append(all, ws...)
+		}
+		mq := query.NewMatchQuery(strings.Join(all, " "))
+		mq.SetField(metaField)
+		mq.Analyzer = "cjk"
+		mq.SetBoost(0.3)
+		qs = append(qs, mq)
+	}
+	if len(qs) == 0 {
+		return nil, nil
+	}
+	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(qs), k, 0, false)
+	res, err := l.index.Search(req)
+	if err != nil {
+		return nil, fmt.Errorf("full-text search: %w", err)
+	}
+	out := make([]scored, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = scored{id: h.ID, score: h.Score}
+	}
+	return out, nil
+}
+
+func (l *lexical) close() error { return l.index.Close() }

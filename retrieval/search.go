@@ -1,0 +1,208 @@
+package retrieval
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/takeaway-bot/takeaway/corpus"
+)
+
+// Query is a question to search for.
+type Query struct {
+	Text string
+	// Lang is the question's language (detected by the caller).
+	Lang string
+	// Translations holds the question translated into other languages, keyed by language code,
+	// when a model is configured; their result lists are fused with the original's.
+	Translations map[string]string
+	// K is the number of hits wanted (default 5).
+	K int
+}
+
+// Hit is one retrieved passage.
+type Hit struct {
+	Passage corpus.Passage
+	Report  corpus.Report
+	// Score is the fused score (higher is better); LexicalRank and DenseRank are the 1-based ranks
+	// in each list (0 when absent), LexicalScore the BM25 score.
+	Score        float64
+	LexicalRank  int
+	DenseRank    int
+	LexicalScore float64
+	DenseScore   float64
+	// Duplicates lists passages collapsed into this one (translated copies).
+	Duplicates []string
+}
+
+const (
+	// candidates is how deep each list is read before fusion.
+	candidates = 50
+	// rrfK damps the weight of lower ranks in reciprocal-rank fusion.
+	rrfK = 60
+	// lexicalWeight and denseWeight weigh the two lists in the fusion.
+	lexicalWeight = 1.0
+	denseWeight   = 1.0
+)
+
+// Search returns the best passages for q, translated duplicates collapsed.
+func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
+	if q.K <= 0 {
+		q.K = 5
+	}
+	terms := ix.queryTerms(q.Text, q.Lang)
+	targets := ix.corpusLangs()
+	translations := ix.glossary.Translate(q.Text, q.Lang, targets)
+	for l, text := range q.Translations {
+		translations[l] = append(translations[l], ix.queryTerms(text, l)...)
+	}
+
+	lex, err := ix.lex.search(terms, translations, candidates)
+	if err != nil {
+		return nil, err
+	}
+
+	denseText := q.Text
+	for _, ws := range translations {
+		denseText += " " + strings.Join(ws, " ")
+	}
+	for _, t := range q.Translations {
+		denseText += " " + t
+	}
+	vec, err := ix.embedder.EmbedQuery(ctx, denseText)
+	if err != nil {
+		return nil, fmt.Errorf("embed question: %w", err)
+	}
+	n := min(candidates, ix.dense.Count())
+	res, err := ix.dense.QueryEmbedding(ctx, normalize(vec), n, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("dense search: %w", err)
+	}
+
+	hits := map[string]*Hit{}
+	get := func(id string) *Hit {
+		h, ok := hits[id]
+		if !ok {
+			i, found := ix.passages[id]
+			if !found {
+				return nil
+			}
+			p := ix.corpus.Passages[i]
+			h = &Hit{Passage: p, Report: ix.reports[p.ReportID]}
+			hits[id] = h
+		}
+		return h
+	}
+	for i, s := range lex {
+		if h := get(s.id); h != nil {
+			h.LexicalRank, h.LexicalScore = i+1, s.score
+			h.Score += lexicalWeight / float64(rrfK+i+1)
+		}
+	}
+	for i, r := range res {
+		if h := get(r.ID); h != nil {
+			h.DenseRank, h.DenseScore = i+1, float64(r.Similarity)
+			h.Score += denseWeight / float64(rrfK+i+1)
+		}
+	}
+	ranked := make([]scored, 0, len(hits))
+	for id, h := range hits {
+		ranked = append(ranked, scored{id: id, score: h.Score})
+	}
+	sortScored(ranked)
+
+	var out []Hit
+	for _, s := range ranked {
+		h := hits[s.id]
+		if dup := ix.duplicateOf(h, out); dup >= 0 {
+			out[dup].Duplicates = append(out[dup].Duplicates, h.Passage.ID)
+			continue
+		}
+		out = append(out, *h)
+		if len(out) == q.K {
+			break
+		}
+	}
+	return out, nil
+}
+
+// queryTerms are the content words of a question: folded, without the language's function and
+// question words. Chinese and Japanese keep their runs (the analyzer makes bigrams of them).
+func (ix *Index) queryTerms(text, lang string) []string {
+	folded := foldText(text)
+	if lang == "zh" || lang == "ja" {
+		for _, w := range questionWords[lang] {
+			folded = strings.ReplaceAll(folded, w, " ")
+		}
+	}
+	var out []string
+	for _, t := range tokenize(folded) {
+		t = cleanToken(t)
+		if t == "" || ix.lex.isStop(lang, t) {
+			continue
+		}
+		if len([]rune(t)) < 2 && !isHanWord([]rune(t)) {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// corpusLangs are the languages worth translating a question into: those of the reports.
+func (ix *Index) corpusLangs() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range ix.corpus.Reports {
+		if !seen[r.Lang] {
+			seen[r.Lang] = true
+			out = append(out, r.Lang)
+		}
+	}
+	return out
+}
+
+// duplicateOf returns the index in kept of a passage h duplicates, or -1. Two passages are copies
+// when their reports translate the same original (or are the same text in another report) and
+// they share most of the names and numbers that survive translation.
+func (ix *Index) duplicateOf(h *Hit, kept []Hit) int {
+	a := ix.anchors[h.Passage.ID]
+	for i, k := range kept {
+		if k.Report.ID == h.Report.ID {
+			continue
+		}
+		sameWork := k.Report.TranslationOf != "" && k.Report.TranslationOf == h.Report.TranslationOf
+		b := ix.anchors[k.Passage.ID]
+		shared := 0
+		for t := range a {
+			if b[t] {
+				shared++
+			}
+		}
+		smaller := min(len(a), len(b))
+		if smaller == 0 {
+			if sameWork && k.Passage.Text == h.Passage.Text {
+				return i
+			}
+			continue
+		}
+		overlap := float64(shared) / float64(smaller)
+		if sameWork && shared >= 2 && overlap >= 0.5 {
+			return i
+		}
+		if !sameWork && overlap >= 0.9 && shared >= 4 && k.Passage.Lang != h.Passage.Lang {
+			return i
+		}
+	}
+	return -1
+}
+
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:6])
+}
+
+func sqrt(x float64) float64 { return math.Sqrt(x) }
