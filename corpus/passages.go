@@ -23,6 +23,10 @@ const (
 // takeawayRe recognises take-away lists and conclusion sections in the supported languages.
 var takeawayRe = regexp.MustCompile(`(?i)take[- ]?aways?|key takeaways|que retenir|à retenir|points? clés|conclusions?|en résumé|lessons learned|top ?10|top ten|dix points|slutsats(?:er)?|sammanfattning|lärdomar|fazit|zusammenfassung|erkenntnisse|conclusiones|lecciones|conclusões|conclusioni|conclusies|要点|总结|结论|まとめ|要点`)
 
+// IsTakeawayText reports whether text names take-aways or conclusions ("top 10 takeaways",
+// "que retenir", "十大要点"), in a heading or in a question.
+func IsTakeawayText(text string) bool { return takeawayRe.MatchString(text) }
+
 // passageBuilder turns blocks into passages.
 type passageBuilder struct {
 	report   Report

@@ -52,7 +52,7 @@ func NewHashEmbedder(dim int, docs []string) *HashEmbedder {
 	for id, c := range df {
 		e.idf[id] = float32(math.Log(1 + (n-float64(c)+0.5)/(float64(c)+0.5)))
 	}
-	e.defaultIDF = float32(math.Log(1 + (n + 0.5) / 0.5))
+	e.defaultIDF = float32(math.Log(1 + (n+0.5)/0.5))
 	var sum [8]byte
 	binary.BigEndian.PutUint64(sum[:], h.Sum64())
 	e.fitHash = fmt.Sprintf("%x", sum)

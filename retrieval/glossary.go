@@ -73,52 +73,69 @@ func ParseGlossary(src string) (*Glossary, error) {
 // DefaultGlossary is the glossary shipped in the binary.
 func DefaultGlossary() (*Glossary, error) { return ParseGlossary(glossaryTSV) }
 
-// Translate finds the glossary terms in text (written in lang) and returns their forms in each
-// target language. Longer phrases win over the words inside them. Chinese and Japanese text is
-// matched by substring, longest first, which is also how it gets segmented.
-func (g *Glossary) Translate(text, lang string, targets []string) map[string][]string {
-	out := map[string][]string{}
+// match is one glossary phrase found in a text.
+type match struct {
+	surface string
+	concept int
+}
+
+// matches finds the glossary phrases of text (written in lang). Longer phrases win over the words
+// inside them. Chinese and Japanese text is matched by substring, longest first, which is also
+// how it gets segmented.
+func (g *Glossary) matches(text, lang string) []match {
 	if g == nil {
-		return out
+		return nil
 	}
 	forms := g.entries[lang]
-	var hits []int
+	var out []match
 	folded := foldText(text)
 	if lang == "zh" || lang == "ja" {
-		keys := make([]string, 0)
+		var keys []string
 		for k := range forms {
 			if strings.Contains(folded, k) {
 				keys = append(keys, k)
 			}
 		}
-		sort.Slice(keys, func(i, j int) bool { return utf8.RuneCountInString(keys[i]) > utf8.RuneCountInString(keys[j]) })
+		sort.Slice(keys, func(i, j int) bool {
+			if a, b := utf8.RuneCountInString(keys[i]), utf8.RuneCountInString(keys[j]); a != b {
+				return a > b
+			}
+			return keys[i] < keys[j]
+		})
 		for _, k := range keys {
 			if strings.Contains(folded, k) {
-				hits = append(hits, forms[k]...)
+				for _, id := range forms[k] {
+					out = append(out, match{k, id})
+				}
 				folded = strings.ReplaceAll(folded, k, " ")
 			}
 		}
-	} else {
-		words := tokenize(folded)
-		for i := 0; i < len(words); {
-			matched := false
-			for n := min(g.longest, len(words)-i); n >= 1; n-- {
-				if ids, ok := forms[strings.Join(words[i:i+n], " ")]; ok {
-					hits = append(hits, ids...)
-					i += n
-					matched = true
-					break
+		return out
+	}
+	words := tokenize(folded)
+	for i := 0; i < len(words); {
+		n := min(g.longest, len(words)-i)
+		for ; n >= 1; n-- {
+			phrase := strings.Join(words[i:i+n], " ")
+			if ids, ok := forms[phrase]; ok {
+				for _, id := range ids {
+					out = append(out, match{phrase, id})
 				}
-			}
-			if !matched {
-				i++
+				break
 			}
 		}
+		i += max(n, 1)
 	}
+	return out
+}
+
+// Translate returns, per target language, the forms of the glossary phrases found in text.
+func (g *Glossary) Translate(text, lang string, targets []string) map[string][]string {
+	out := map[string][]string{}
 	seen := map[string]bool{}
-	for _, id := range hits {
+	for _, m := range g.matches(text, lang) {
 		for _, t := range targets {
-			for _, f := range g.concepts[id][t] {
+			for _, f := range g.concepts[m.concept][t] {
 				if !seen[t+"\x00"+f] {
 					seen[t+"\x00"+f] = true
 					out[t] = append(out[t], f)

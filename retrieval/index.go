@@ -47,6 +47,9 @@ type Index struct {
 	glossary *Glossary
 	langs    []string
 	anchors  map[string]map[string]bool // passage ID → anchor tokens (names, numbers)
+	vocab    map[string]bool            // folded words of the corpus
+	df       map[string]int             // passages each folded word occurs in
+	takeaway []string                   // IDs of take-away passages
 	log      *slog.Logger
 	// Reembedded tells whether Build had to embed the passages (false when a snapshot was loaded).
 	Reembedded bool
@@ -100,7 +103,19 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		docs[i] = lexicalDoc{ID: p.ID, Lang: p.Lang, Text: p.Section + "\n" + p.Text, Meta: headers[p.ReportID] + "\n" + p.Section}
 		denseTexts[i] = r.Title + " · " + r.Event.City + " · " + p.Section + "\n" + p.Text
 		ix.anchors[p.ID] = anchorTokens(p.Text)
+		if p.Takeaway {
+			ix.takeaway = append(ix.takeaway, p.ID)
+		}
 	}
+
+	vocabTexts := make([]string, 0, len(docs))
+	for _, d := range docs {
+		vocabTexts = append(vocabTexts, d.Text)
+	}
+	for _, h := range headers {
+		vocabTexts = append(vocabTexts, h)
+	}
+	ix.vocab, ix.df = buildVocab(vocabTexts)
 
 	lex, err := newLexical(docs)
 	if err != nil {

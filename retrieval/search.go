@@ -108,6 +108,13 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 			h.Score += denseWeight / float64(rrfK+i+1)
 		}
 	}
+	// A question about take-aways or conclusions favours the passages the loader marked as such,
+	// as if they came first in a third list.
+	if corpus.IsTakeawayText(q.Text) || corpus.IsTakeawayText(strings.Join(translations["en"], " ")) {
+		for _, id := range ix.takeaway {
+			get(id).Score += 1.0 / float64(rrfK+1)
+		}
+	}
 	ranked := make([]scored, 0, len(hits))
 	for id, h := range hits {
 		ranked = append(ranked, scored{id: id, score: h.Score})
@@ -139,10 +146,20 @@ func (ix *Index) queryTerms(text, lang string) []string {
 		}
 	}
 	var out []string
-	for _, t := range tokenize(folded) {
-		t = cleanToken(t)
+	for _, t := range wordsOf(folded) {
 		if t == "" || ix.lex.isStop(lang, t) {
 			continue
+		}
+		if parts := strings.FieldsFunc(t, func(r rune) bool { return r == '-' || r == '/' || r == '.' }); len(parts) > 1 {
+			content := 0
+			for _, p := range parts {
+				if !ix.lex.isStop(lang, p) && len([]rune(p)) > 1 {
+					content++
+				}
+			}
+			if content < 2 {
+				continue // "avait-il", "qu'est-ce": a function word glued to another; its parts decide
+			}
 		}
 		if len([]rune(t)) < 2 && !isHanWord([]rune(t)) {
 			continue

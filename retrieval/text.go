@@ -5,11 +5,74 @@ import (
 	"unicode"
 )
 
-// tokenize splits folded text into words; runs of Han or kana stay whole.
+// tokenize splits text into words; runs of Han or kana stay whole, but are cut from Latin
+// letters they touch ("Spotify删除集群" → "Spotify", "删除集群").
 func tokenize(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '.' && r != '/'
-	})
+	}) {
+		start := 0
+		rs := []rune(f)
+		for i := 1; i < len(rs); i++ {
+			if isHan(rs[i]) != isHan(rs[i-1]) {
+				out = append(out, string(rs[start:i]))
+				start = i
+			}
+		}
+		out = append(out, string(rs[start:]))
+	}
+	return out
+}
+
+func isHan(r rune) bool { return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) }
+
+// wordsOf folds text and returns its words, plus the parts of hyphenated, slashed and camel-case
+// words ("CPU-kärnor" → cpu-karnor, cpu, karnor; "IPv4/IPv6" → ipv4, ipv6; "kindKubernetes" →
+// kind, kubernetes), so that each part can be matched alone.
+func wordsOf(text string) []string {
+	var out []string
+	for _, raw := range tokenize(text) {
+		raw = cleanToken(raw)
+		if raw == "" {
+			continue
+		}
+		w := foldText(raw)
+		out = append(out, w)
+		parts := strings.FieldsFunc(raw, func(r rune) bool { return r == '-' || r == '/' || r == '.' })
+		var split []string
+		for _, p := range parts {
+			split = append(split, splitCamel(p)...)
+		}
+		if len(split) > 1 {
+			for _, p := range split {
+				if p = foldText(p); len([]rune(p)) >= 2 {
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Words is wordsOf for other packages: the folded words of text and the parts of compound words.
+func Words(text string) []string { return wordsOf(text) }
+
+// Fold lower-cases text and strips its accents, the way the index compares words.
+func Fold(text string) string { return foldText(text) }
+
+// splitCamel splits "kindKubernetes" into "kind", "Kubernetes"; acronyms ("IPv4", "gVisor") stay whole.
+func splitCamel(s string) []string {
+	rs := []rune(s)
+	var out []string
+	start := 0
+	for i := 1; i < len(rs); i++ {
+		if unicode.IsLower(rs[i-1]) && unicode.IsUpper(rs[i]) && i+1 < len(rs) && unicode.IsLower(rs[i+1]) && i-start >= 3 {
+			out = append(out, string(rs[start:i]))
+			start = i
+		}
+	}
+	return append(out, string(rs[start:]))
 }
 
 // cleanToken trims punctuation that tokenize keeps inside words ("v1.0", "ci/cd") from the ends.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
 
 	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/answer"
@@ -62,11 +63,24 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	var topics []string
+	var topics, events []string
+	seen := map[string]bool{}
 	for _, r := range c.Reports {
-		topics = append(topics, r.Title)
+		topic := r.Title
+		if r.Publisher != "" {
+			topic += " (" + r.Publisher + ")"
+		}
+		topics = append(topics, topic)
+		if name := r.Event.Name; name != "" && !seen[name] {
+			seen[name] = true
+			if r.Event.City != "" {
+				name += " (" + r.Event.City + ")"
+			}
+			events = append(events, name)
+		}
 	}
-	svc := answer.NewService(idx, cat, answer.Options{Logger: cfg.Logger, Topics: topics})
+	sort.Strings(events)
+	svc := answer.NewService(idx, cat, answer.Options{Logger: cfg.Logger, Topics: topics, Events: events})
 	return &app{corpus: c, index: idx, service: svc, catalog: cat}, nil
 }
 

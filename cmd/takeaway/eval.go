@@ -93,5 +93,10 @@ func (s evalSystem) Run(ctx context.Context, question string, depth int) (eval.R
 	for _, h := range hits {
 		res.Passages = append(res.Passages, h.Passage.Section+"\n"+h.Passage.Text)
 	}
+	a, err := s.svc.Ask(ctx, q)
+	if err != nil {
+		return eval.Result{}, err
+	}
+	res.Answer, res.Answered = a.Text, true
 	return res, nil
 }

@@ -25,6 +25,9 @@ type Question struct {
 	// OnToken, when set and a model is configured, receives the answer text as it streams.
 	// It receives the whole text so far, not a delta.
 	OnToken func(textSoFar string)
+
+	// translations of the question, filled by the service when a model is configured.
+	translations map[string]string
 }
 
 // Turn is one earlier message in a conversation.

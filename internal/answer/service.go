@@ -19,6 +19,7 @@ var ErrEmptyQuestion = errors.New("the question is empty")
 // Searcher finds passages; *retrieval.Index is one.
 type Searcher interface {
 	Search(ctx context.Context, q retrieval.Query) ([]retrieval.Hit, error)
+	Concepts(text, lang string) []retrieval.Concept
 }
 
 // Service answers questions: it picks the answer language, retrieves passages and writes the
@@ -31,6 +32,8 @@ type Service struct {
 	log      *slog.Logger
 	// topics are what the reports cover, offered when a question is not covered.
 	topics []string
+	// events names the conferences the reports are about.
+	events []string
 }
 
 // Writer writes an answer with a language model; nil means extractive answers only.
@@ -57,6 +60,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Topics lists what the reports cover (report titles), offered when a question is not covered.
 	Topics []string
+	// Events names the conferences the reports are about ("KubeCon + CloudNativeCon Europe 2019, Barcelona").
+	Events []string
 	// CorpusLangs are the languages of the reports, to translate questions into with a model.
 	CorpusLangs []string
 }
@@ -73,6 +78,7 @@ func NewService(s Searcher, cat *i18n.Catalog, opts Options) *Service {
 		writer:   opts.Writer,
 		log:      opts.Logger,
 		topics:   opts.Topics,
+		events:   opts.Events,
 	}
 }
 
@@ -104,7 +110,7 @@ func (s *Service) Retrieve(ctx context.Context, q Question, lang string, k int) 
 	if text == "" || utf8.RuneCountInString(strings.Trim(text, "?!.¿¡？！。 ")) == 0 {
 		return nil, ErrEmptyQuestion
 	}
-	rq := retrieval.Query{Text: contextualize(text, q.History), Lang: lang, K: k}
+	rq := retrieval.Query{Text: contextualize(text, q.History), Lang: lang, K: k, Translations: q.translations}
 	hits, err := s.search.Search(ctx, rq)
 	if err != nil {
 		return nil, fmt.Errorf("retrieve: %w", err)

@@ -1,6 +1,99 @@
 package i18n
 
+// Keys of the answer's own sentences.
+const (
+	AnswerFraming      Key = "answer.framing"
+	AnswerFramingOne   Key = "answer.framing.one"
+	AnswerNotFound     Key = "answer.not_found"
+	AnswerCovers       Key = "answer.covers"
+	AnswerSources      Key = "answer.sources"
+	AnswerFallbackNote Key = "answer.fallback_note"
+	AnswerUncited      Key = "answer.uncited"
+	AnswerOriginal     Key = "answer.original"
+)
+
 // answerMessages holds the sentences that frame an answer.
 func answerMessages() Table {
-	return Table{}
+	return Table{
+		AnswerFraming: {
+			"en": "Here is what the reports say about this:",
+			"fr": "Voici ce que les rapports disent à ce sujet :",
+			"sv": "Så här skriver rapporterna om det här:",
+			"zh": "以下是报告中关于这个问题的内容：",
+			"de": "Das sagen die Berichte dazu:",
+			"es": "Esto es lo que dicen los informes sobre el tema:",
+			"ja": "レポートにはこの件について次のように書かれています：",
+			"pt": "Eis o que os relatórios dizem sobre isso:",
+			"it": "Ecco che cosa dicono i resoconti su questo argomento:",
+			"nl": "Dit is wat de verslagen hierover zeggen:",
+		},
+		AnswerFramingOne: {
+			"en": "Here is what the report by %s says about this:",
+			"fr": "Voici ce que le rapport de %s dit à ce sujet :",
+			"sv": "Så här skriver rapporten från %s om det här:",
+			"zh": "以下是%s的报告中关于这个问题的内容：",
+			"de": "Das sagt der Bericht von %s dazu:",
+			"es": "Esto es lo que dice el informe de %s sobre el tema:",
+			"ja": "%sのレポートにはこの件について次のように書かれています：",
+			"pt": "Eis o que o relatório de %s diz sobre isso:",
+			"it": "Ecco che cosa dice il resoconto di %s su questo argomento:",
+			"nl": "Dit is wat het verslag van %s hierover zegt:",
+		},
+		AnswerNotFound: {
+			"en": "The reports do not cover this, so I would rather not guess.",
+			"fr": "Les rapports ne parlent pas de ce sujet, je préfère donc ne pas inventer de réponse.",
+			"sv": "Rapporterna tar inte upp det här, så jag vill inte gissa.",
+			"zh": "报告中没有涉及这个问题，所以我不想猜测。",
+			"de": "Die Berichte behandeln das nicht, deshalb rate ich lieber nicht.",
+			"es": "Los informes no tratan este tema, así que prefiero no adivinar.",
+			"ja": "レポートにはこの件についての記述がないため、推測は控えます。",
+			"pt": "Os relatórios não tratam deste assunto, por isso prefiro não adivinhar.",
+			"it": "I resoconti non parlano di questo argomento, quindi preferisco non tirare a indovinare.",
+			"nl": "De verslagen gaan hier niet over, dus ik ga niet gokken.",
+		},
+		AnswerCovers: {
+			"en": "They cover %s. You could ask, for example, about:",
+			"fr": "Ils portent sur %s. Vous pouvez par exemple poser une question sur :",
+			"sv": "De handlar om %s. Du kan till exempel fråga om:",
+			"zh": "这些报告涉及%s。你可以问例如：",
+			"de": "Sie handeln von %s. Sie können zum Beispiel fragen nach:",
+			"es": "Tratan de %s. Puedes preguntar, por ejemplo, sobre:",
+			"ja": "レポートの対象は%sです。たとえば次のような質問ができます：",
+			"pt": "Eles tratam de %s. Você pode perguntar, por exemplo, sobre:",
+			"it": "Parlano di %s. Puoi chiedere, per esempio, di:",
+			"nl": "Ze gaan over %s. Je kunt bijvoorbeeld vragen naar:",
+		},
+		AnswerSources: {
+			"en": "Sources", "fr": "Sources", "sv": "Källor", "zh": "来源", "de": "Quellen",
+			"es": "Fuentes", "ja": "出典", "pt": "Fontes", "it": "Fonti", "nl": "Bronnen",
+		},
+		AnswerFallbackNote: {
+			"en": "The language model did not answer in time, so this answer quotes the reports directly.",
+			"fr": "Le modèle de langue n'a pas répondu à temps : cette réponse cite donc directement les rapports.",
+			"sv": "Språkmodellen svarade inte i tid, så det här svaret citerar rapporterna direkt.",
+			"zh": "语言模型未能及时回答，因此本回答直接引用报告原文。",
+			"de": "Das Sprachmodell hat nicht rechtzeitig geantwortet, daher zitiert diese Antwort die Berichte direkt.",
+			"es": "El modelo de lenguaje no respondió a tiempo, así que esta respuesta cita directamente los informes.",
+			"ja": "言語モデルが時間内に応答しなかったため、この回答はレポートを直接引用しています。",
+			"pt": "O modelo de linguagem não respondeu a tempo, por isso esta resposta cita diretamente os relatórios.",
+			"it": "Il modello linguistico non ha risposto in tempo, quindi questa risposta cita direttamente i resoconti.",
+			"nl": "Het taalmodel antwoordde niet op tijd, dus dit antwoord citeert de verslagen rechtstreeks.",
+		},
+		AnswerUncited: {
+			"en": "Careful: this answer cites none of the passages, so check it against the sources.",
+			"fr": "Attention : cette réponse ne cite aucun passage, vérifiez-la dans les sources.",
+			"sv": "Obs: svaret hänvisar inte till något stycke, så kontrollera det mot källorna.",
+			"zh": "注意：这个回答没有引用任何段落，请对照来源核实。",
+			"de": "Vorsicht: Diese Antwort zitiert keine Passage, bitte anhand der Quellen prüfen.",
+			"es": "Atención: esta respuesta no cita ningún pasaje, compruébala con las fuentes.",
+			"ja": "注意：この回答はどの段落も引用していないため、出典で確認してください。",
+			"pt": "Atenção: esta resposta não cita nenhum trecho, confira-a nas fontes.",
+			"it": "Attenzione: questa risposta non cita alcun passaggio, verificala nelle fonti.",
+			"nl": "Let op: dit antwoord citeert geen enkele passage, controleer het in de bronnen.",
+		},
+		AnswerOriginal: {
+			"en": "original", "fr": "original", "sv": "original", "zh": "原文", "de": "Original",
+			"es": "original", "ja": "原文", "pt": "original", "it": "originale", "nl": "origineel",
+		},
+	}
 }

@@ -18,6 +18,7 @@ type Detector struct {
 	whitelist map[whatlanggo.Lang]bool
 	codes     map[whatlanggo.Lang]string
 	words     map[string]map[string]bool
+	order     []string // languages in a fixed order, so that ties break the same way every time
 }
 
 // Result is a detection: the language code and whether the detector is sure of it.
@@ -38,6 +39,7 @@ func NewDetector(codes []string) *Detector {
 			d.whitelist[l] = true
 			d.codes[l] = c
 		}
+		d.order = append(d.order, c)
 		if ws, ok := functionWords[c]; ok {
 			set := map[string]bool{}
 			for _, w := range strings.Fields(ws) {
@@ -96,12 +98,9 @@ func (d *Detector) Detect(text string) Result {
 	info := whatlanggo.DetectWithOptions(text, whatlanggo.Options{Whitelist: d.whitelist})
 	code := d.codes[info.Lang]
 	words := len(strings.Fields(text))
-	if words >= 8 && code != "" && info.Confidence > 0.5 {
-		return Result{Lang: code, Sure: true}
-	}
-	// Short text: function words decide when they agree on one language; the trigram guess breaks ties.
 	best, second := "", ""
-	for c, n := range votes {
+	for _, c := range d.order {
+		n := votes[c]
 		if n == 0 {
 			continue
 		}
@@ -111,8 +110,15 @@ func (d *Detector) Detect(text string) Result {
 			second = c
 		}
 	}
+	// Function words are the surest sign: names (KubeCon, Detroit) and loanwords do not vote.
+	if best != "" && votes[best] >= 2 && votes[best] >= 2*votes[second] {
+		return Result{Lang: best, Sure: true}
+	}
+	if words >= 8 && code != "" && info.Confidence > 0.5 {
+		return Result{Lang: code, Sure: true}
+	}
 	if best != "" && (second == "" || votes[best] > votes[second]) {
-		return Result{Lang: best, Sure: votes[best] >= 2 || best == code}
+		return Result{Lang: best, Sure: best == code}
 	}
 	if best != "" && votes[best] == votes[second] && (best == code || second == code) {
 		return Result{Lang: code, Sure: false}

@@ -1,0 +1,390 @@
+package answer
+
+import (
+	"fmt"
+	"math"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"github.com/takeaway-bot/takeaway/corpus"
+	"github.com/takeaway-bot/takeaway/internal/i18n"
+	"github.com/takeaway-bot/takeaway/retrieval"
+)
+
+const (
+	// minCoverage is the share of a question's concepts (names weigh double) that the chosen
+	// sentence and its section must mention for the answer to count as covered. It was calibrated
+	// on the development cases plus off-topic questions (see the README).
+	minCoverage = 0.34
+	// maxQuoted is how many sentences an extractive answer quotes at most.
+	maxQuoted = 3
+	// hitsRead is how many retrieved passages the extractive answerer reads.
+	hitsRead = 4
+)
+
+// candidate is a sentence that may answer the question.
+type candidate struct {
+	hit      int // index in hits
+	sentence int // index in the passage's sentences
+	text     string
+	score    float64
+	coverage float64
+	matched  map[int]bool
+}
+
+// extract chooses up to three sentences that answer the question from the top passages, and
+// returns how much of the question the best one covers.
+func extract(question string, hits []retrieval.Hit, concepts []retrieval.Concept) (chosen []candidate, coverage float64) {
+	if len(hits) == 0 || len(concepts) == 0 {
+		return nil, 0
+	}
+	total := 0.0
+	for _, c := range concepts {
+		total += conceptWeight(c)
+	}
+	kind := questionKind(question)
+	var cands []candidate
+	sentences := make([][]string, len(hits))
+	for hi, h := range hits {
+		if hi >= hitsRead {
+			break
+		}
+		sentences[hi] = corpus.Sentences(h.Passage.Text)
+		r := h.Report
+		context := wordSet(strings.Join(append(append([]string{h.Passage.Section, r.Title, r.OriginalTitle, r.Publisher, r.Event.Name, r.Event.City}, r.Authors...), r.Event.Aliases...), " "))
+		for si, s := range sentences[hi] {
+			ws := wordSet(s)
+			c := candidate{hit: hi, sentence: si, text: s, matched: map[int]bool{}}
+			got := 0.0
+			for ci, con := range concepts {
+				w := conceptWeight(con)
+				inSentence, inContext := mentions(ws, con), mentions(context, con)
+				switch {
+				case inSentence && inContext:
+					// The sentence names what its section is about: the talk on kind, the Copenhagen report.
+					c.matched[ci] = true
+					got += w * 1.25
+				case inSentence:
+					c.matched[ci] = true
+					got += w
+				case inContext:
+					got += w / 2
+				}
+			}
+			c.coverage = min(1, got/total)
+			c.score = got/total + 0.12/float64(1+hi) + kind.bonus(s)
+			if n := len([]rune(s)); n < 25 {
+				c.score -= 0.1
+			} else if n > 450 {
+				c.score -= 0.05
+			}
+			cands = append(cands, c)
+		}
+	}
+	ranked := sortedByScore(cands)
+	if len(ranked) == 0 {
+		return nil, 0
+	}
+	b := ranked[0]
+	chosen = append(chosen, b)
+	sents := sentences[b.hit]
+	// A sentence that introduces a list brings the list; a short one brings the next sentence.
+	if strings.HasSuffix(strings.TrimSpace(b.text), ":") || strings.HasSuffix(b.text, "：") {
+		for j := b.sentence + 1; j < len(sents) && j <= b.sentence+10; j++ {
+			chosen[0].text += "\n" + sents[j]
+		}
+	} else if len([]rune(b.text)) < 90 && b.sentence+1 < len(sents) && !strings.HasPrefix(sents[b.sentence+1], "•") {
+		chosen = append(chosen, candidate{hit: b.hit, sentence: b.sentence + 1, text: sents[b.sentence+1], matched: map[int]bool{}})
+	}
+	// Another sentence joins when it is nearly as good and says something the first does not.
+	for _, c := range ranked[1:] {
+		if len(chosen) >= maxQuoted || c.score < 0.8*b.score {
+			break
+		}
+		if c.hit == b.hit && (c.sentence == b.sentence || c.sentence == b.sentence+1 && len(chosen) > 1) {
+			continue
+		}
+		adds := false
+		for ci := range c.matched {
+			if !b.matched[ci] {
+				adds = true
+			}
+		}
+		if adds || (c.hit != b.hit && c.score >= 0.95*b.score) || (c.hit == b.hit && c.score >= 0.9*b.score) {
+			chosen = append(chosen, c)
+			break
+		}
+	}
+	// Quote in reading order within a passage.
+	for i := 1; i < len(chosen); i++ {
+		for j := i; j > 0 && chosen[j].hit == chosen[j-1].hit && chosen[j].sentence < chosen[j-1].sentence; j-- {
+			chosen[j], chosen[j-1] = chosen[j-1], chosen[j]
+		}
+	}
+	return chosen, b.coverage
+}
+
+// kindOfQuestion is what a question asks for, which some sentences visibly provide.
+type kindOfQuestion int
+
+const (
+	askOther kindOfQuestion = iota
+	askWho
+	askHowMany
+	askWhen
+)
+
+var (
+	whoRe     = regexp.MustCompile(`(?i)\b(who|whom|which compan|what compan|qui|quelle entreprise|quelles entreprises|quelle société|vem|vilka företag|vilket företag|wer|welche firm|welches unternehmen|welche unternehmen|quién|quiénes|qué empresa|quem|que empresa|chi|quale azienda|quali aziende|wie|welk bedrijf|welke bedrijven)\b|谁|哪家公司|哪些公司|誰|どの会社`)
+	howManyRe = regexp.MustCompile(`(?i)\b(how many|how much|how large|how big|combien|hur många|hur mycket|wie viele|wie viel|cuántos|cuántas|cuánto|quantos|quantas|quanto|quanti|quante|hoeveel)\b|多少|几个|多大|何人|いくつ|どれくらい`)
+	whenRe    = regexp.MustCompile(`(?i)\b(when|what date|quand|när|wann|cuándo|quando|wanneer)\b|什么时候|何时|哪天|いつ`)
+	personRe  = regexp.MustCompile(`\p{Lu}[\p{Ll}'’-]+ \p{Lu}[\p{L}'’-]+|\p{Lu}{2,}`)
+	digitRe   = regexp.MustCompile(`\d`)
+	dateRe    = regexp.MustCompile(`(?i)\b(19|20)\d\d\b|\b\d{1,2} (jan|feb|mar|apr|may|mai|jun|juin|jul|juil|aug|ao|sep|oct|nov|dec|déc)|年|月`)
+)
+
+func questionKind(q string) kindOfQuestion {
+	switch {
+	case howManyRe.MatchString(q):
+		return askHowMany
+	case whenRe.MatchString(q):
+		return askWhen
+	case whoRe.MatchString(q):
+		return askWho
+	}
+	return askOther
+}
+
+// bonus rewards a sentence that holds the kind of thing asked for: a name, a number, a date.
+func (k kindOfQuestion) bonus(s string) float64 {
+	switch {
+	case k == askWho && personRe.MatchString(s),
+		k == askHowMany && digitRe.MatchString(s),
+		k == askWhen && dateRe.MatchString(s):
+		return 0.15
+	}
+	return 0
+}
+
+// conceptWeight: rare words weigh more than common ones, and names more than words.
+func conceptWeight(c retrieval.Concept) float64 {
+	w := max(c.IDF, 0.2)
+	if c.Name {
+		w *= 1.5
+	}
+	return w
+}
+
+// wordSet is the folded text and the set of its words (and word parts), for matching concepts.
+type words struct {
+	text string
+	set  map[string]bool
+	list []string
+}
+
+func wordSet(s string) words {
+	ws := words{text: retrieval.Fold(s), set: map[string]bool{}}
+	for _, w := range retrieval.Words(s) {
+		if !ws.set[w] {
+			ws.set[w] = true
+			ws.list = append(ws.list, w)
+		}
+	}
+	return ws
+}
+
+// mentions reports whether folded text mentions a concept in any of its forms. Long words match
+// on a shared stem (their first five letters and most of the word), CJK terms on their bigrams.
+func mentions(ws words, c retrieval.Concept) bool {
+	text := ws.text
+	for _, f := range c.Forms {
+		if f == "" {
+			continue
+		}
+		rs := []rune(f)
+		if isCJK(rs) {
+			if len(rs) <= 2 {
+				if strings.Contains(text, f) {
+					return true
+				}
+				continue
+			}
+			found := 0
+			for i := 0; i+1 < len(rs); i++ {
+				if strings.Contains(text, string(rs[i:i+2])) {
+					found++
+				}
+			}
+			if float64(found) >= 0.6*float64(len(rs)-1) {
+				return true
+			}
+			continue
+		}
+		if strings.Contains(f, " ") {
+			if strings.Contains(text, f) {
+				return true
+			}
+			continue
+		}
+		if ws.set[f] {
+			return true
+		}
+		for _, w := range ws.list {
+			if sameStem(w, f) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func sameStem(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	n := min(len(ra), len(rb))
+	if n < 5 {
+		return false
+	}
+	common := 0
+	for common < n && ra[common] == rb[common] {
+		common++
+	}
+	return common >= 5 && float64(common) >= 0.65*float64(max(len(ra), len(rb)))
+}
+
+func isCJK(rs []rune) bool {
+	for _, r := range rs {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedByScore(c []candidate) []candidate {
+	out := append([]candidate(nil), c...)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].score > out[j-1].score; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// renderExtractive writes the answer text: a framing sentence in the asker's language, then the
+// quoted sentences as block quotes, marked with their language when it differs, and [n] markers.
+func renderExtractive(cat *i18n.Catalog, lang string, hits []retrieval.Hit, chosen []candidate) (string, []Citation) {
+	var cites []Citation
+	citeOf := map[int]int{}
+	var b strings.Builder
+	publishers := map[string]bool{}
+	for _, c := range chosen {
+		publishers[sourceName(hits[c.hit].Report)] = true
+	}
+	if len(publishers) == 1 {
+		for p := range publishers {
+			b.WriteString(cat.Sprintf(lang, i18n.AnswerFramingOne, p))
+		}
+	} else {
+		b.WriteString(cat.Sprintf(lang, i18n.AnswerFraming))
+	}
+	for _, c := range chosen {
+		n, ok := citeOf[c.hit]
+		h := hits[c.hit]
+		if !ok {
+			n = len(cites) + 1
+			citeOf[c.hit] = n
+			cites = append(cites, newCitation(n, h, c.text))
+		} else {
+			cites[n-1].Quote += " " + c.text
+		}
+		b.WriteString("\n> “")
+		b.WriteString(strings.ReplaceAll(c.text, "\n", "\n> "))
+		b.WriteString("”")
+		if h.Passage.Lang != lang {
+			if name := languageName(h.Passage.Lang, lang); name != "" {
+				b.WriteString(" (" + name + ")")
+			}
+		}
+		fmt.Fprintf(&b, " [%d]", n)
+	}
+	return b.String(), cites
+}
+
+// sourceName names who wrote a report: its publisher, else its title.
+func sourceName(r corpus.Report) string {
+	if r.Publisher != "" {
+		return r.Publisher
+	}
+	return "« " + r.Title + " »"
+}
+
+// languageName is the name of language code in the language of the answer ("French", "法语").
+func languageName(code, in string) string {
+	t, err := language.Parse(code)
+	if err != nil {
+		return ""
+	}
+	it, err := language.Parse(in)
+	if err != nil {
+		return ""
+	}
+	return display.Languages(it).Name(t)
+}
+
+// newCitation points to a passage, with a text-fragment link to the quoted sentence when the
+// report has a URL of its own (the original's URL otherwise, without a fragment).
+func newCitation(n int, h retrieval.Hit, quote string) Citation {
+	r := h.Report
+	c := Citation{
+		N:         n,
+		Title:     r.Title,
+		Publisher: r.Publisher,
+		Event:     eventName(r.Event),
+		PassageID: h.Passage.ID,
+		Quote:     quote,
+		QuoteLang: h.Passage.Lang,
+	}
+	switch {
+	case r.URL != "":
+		c.URL = r.URL + textFragment(quote)
+	case r.TranslationOf != "" && strings.HasPrefix(r.TranslationOf, "http"):
+		c.URL = r.TranslationOf
+	}
+	return c
+}
+
+func eventName(e corpus.Event) string {
+	if e.Name == "" {
+		return ""
+	}
+	if e.City != "" && !strings.Contains(e.Name, e.City) {
+		return e.Name + ", " + e.City
+	}
+	return e.Name
+}
+
+// textFragment builds a #:~:text= directive for the first sentence of quote: its first and last
+// words, so that browsers scroll to and highlight it.
+func textFragment(quote string) string {
+	first := strings.TrimSpace(strings.Split(quote, "\n")[0])
+	if first == "" {
+		return ""
+	}
+	ws := strings.Fields(first)
+	enc := func(s string) string {
+		s = url.PathEscape(s)
+		return strings.NewReplacer("-", "%2D", ",", "%2C", "&", "%26").Replace(s)
+	}
+	if len(ws) <= 8 {
+		return "#:~:text=" + enc(first)
+	}
+	return "#:~:text=" + enc(strings.Join(ws[:5], " ")) + "," + enc(strings.Join(ws[len(ws)-3:], " "))
+}
+
+// round3 keeps numbers in logs short.
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

@@ -1,0 +1,208 @@
+package retrieval
+
+import (
+	"math"
+	"strings"
+	"unicode"
+)
+
+// Concept is one thing a question asks about: a content word or glossary phrase, with its forms
+// in other languages. The answerer uses concepts to pick sentences and to tell whether the
+// reports cover a question at all.
+type Concept struct {
+	// Term is the folded form found in the question.
+	Term string
+	// Forms are the folded forms in every language, Term included.
+	Forms []string
+	// Name is true for names, acronyms and numbers (words with capitals or digits), which carry
+	// a question's subject and survive translation.
+	Name bool
+	// Known is true when the term, or one of its forms, occurs in the corpus.
+	Known bool
+	// IDF is the inverse document frequency of the rarest form in the corpus passages: common
+	// words (Kubernetes in a KubeCon corpus) weigh little, rare ones a lot.
+	IDF float64
+}
+
+// Concepts returns the concepts of a question written in lang.
+func (ix *Index) Concepts(text, lang string) []Concept {
+	var out []Concept
+	seen := map[string]bool{}
+	targets := glossaryLangs
+	// Glossary phrases first: they claim their words.
+	claimed := map[string]bool{}
+	for _, m := range ix.glossary.matches(text, lang) {
+		c := Concept{Term: m.surface}
+		forms := map[string]bool{m.surface: true}
+		c.Forms = append(c.Forms, m.surface)
+		for _, t := range targets {
+			for _, f := range ix.glossary.concepts[m.concept][t] {
+				if !forms[f] {
+					forms[f] = true
+					c.Forms = append(c.Forms, f)
+				}
+			}
+		}
+		for _, w := range strings.Fields(m.surface) {
+			claimed[w] = true
+		}
+		if ix.lex.isStop(lang, m.surface) {
+			continue
+		}
+		c.Known = ix.knownAny(c.Forms)
+		c.IDF = ix.idf(c.Forms)
+		if !seen[c.Term] {
+			seen[c.Term] = true
+			out = append(out, c)
+		}
+	}
+	names := nameTokens(text)
+	for _, t := range ix.queryTerms(text, lang) {
+		if claimed[t] || seen[t] {
+			continue
+		}
+		seen[t] = true
+		c := Concept{Term: t, Forms: []string{t}, Name: names[t]}
+		c.Known = ix.knownAny(c.Forms)
+		c.IDF = ix.idf(c.Forms)
+		out = append(out, c)
+	}
+	return out
+}
+
+func (ix *Index) knownAny(forms []string) bool {
+	for _, f := range forms {
+		if ix.known(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// known reports whether a folded term occurs in the corpus: every word of a phrase must, and
+// Chinese or Japanese runs are looked up by their bigrams.
+func (ix *Index) known(term string) bool {
+	for _, w := range strings.Fields(term) {
+		rs := []rune(w)
+		if isHanWord(rs) {
+			if len(rs) == 1 {
+				if !ix.vocab[w] {
+					return false
+				}
+				continue
+			}
+			found := 0
+			for i := 0; i+1 < len(rs); i++ {
+				if ix.vocab[string(rs[i:i+2])] {
+					found++
+				}
+			}
+			if found*2 < len(rs)-1 {
+				return false
+			}
+			continue
+		}
+		if !ix.vocab[w] && !ix.vocab[stemKey(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+// idf is the highest inverse document frequency among forms (a form absent from the corpus
+// counts as rare but not infinitely so).
+func (ix *Index) idf(forms []string) float64 {
+	n := float64(len(ix.corpus.Passages))
+	best := 0.0
+	for _, f := range forms {
+		df := 0
+		for _, w := range strings.Fields(f) {
+			d := ix.df[w]
+			if d == 0 {
+				d = ix.df[stemKey(w)]
+			}
+			if df == 0 || (d > 0 && d < df) {
+				df = d
+			}
+		}
+		v := math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+		if df == 0 {
+			v = math.Log(1 + (n+0.5)/1.5)
+		}
+		if v > best {
+			best = v
+		}
+	}
+	return best
+}
+
+// stemKey is a crude stem for vocabulary look-ups across inflections: the first six letters of
+// a long word, marked so it cannot collide with a real word.
+func stemKey(w string) string {
+	rs := []rune(w)
+	if len(rs) < 7 {
+		return w
+	}
+	return string(rs[:6]) + "~"
+}
+
+// buildVocab collects the folded words (and CJK bigrams, and word stems) of the corpus texts,
+// with the number of texts each occurs in.
+func buildVocab(texts []string) (map[string]bool, map[string]int) {
+	v := map[string]bool{}
+	df := map[string]int{}
+	for _, t := range texts {
+		seen := map[string]bool{}
+		add := func(k string) {
+			v[k] = true
+			if !seen[k] {
+				seen[k] = true
+				df[k]++
+			}
+		}
+		for _, w := range wordsOf(t) {
+			rs := []rune(w)
+			if isHanWord(rs) {
+				for i := range rs {
+					add(string(rs[i]))
+					if i+1 < len(rs) {
+						add(string(rs[i : i+2]))
+					}
+				}
+				continue
+			}
+			add(w)
+			add(stemKey(w))
+		}
+	}
+	return v, df
+}
+
+// nameTokens returns the folded words of text that look like names: a capital letter after the
+// first word, an acronym, or digits.
+func nameTokens(text string) map[string]bool {
+	out := map[string]bool{}
+	words := strings.FieldsFunc(text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '.'
+	})
+	for i, w := range words {
+		w = cleanToken(w)
+		rs := []rune(w)
+		if len(rs) < 2 || isHanWord(rs) {
+			continue
+		}
+		upper, digit := 0, false
+		for _, r := range rs {
+			if unicode.IsUpper(r) {
+				upper++
+			}
+			if unicode.IsDigit(r) {
+				digit = true
+			}
+		}
+		if digit || upper >= 2 || (upper == 1 && i > 0) {
+			out[foldText(w)] = true
+		}
+	}
+	return out
+}
