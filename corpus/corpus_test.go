@@ -1,0 +1,252 @@
+package corpus
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+var langs = []string{"en", "fr", "sv", "zh", "de", "es", "ja", "pt", "it", "nl"}
+
+func TestDefaultCorpus(t *testing.T) {
+	c, err := NewLoader(langs).Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(c.Reports); got != 5 {
+		t.Fatalf("reports = %d, want 5", got)
+	}
+	wantLang := map[string]string{
+		"kubecon-eu-2018-copenhagen.fr":       "fr",
+		"kubecon-eu-2019-barcelona-cag.sv":    "sv",
+		"kubecon-eu-2019-day-3-xebia.fr":      "fr",
+		"kubecon-eu-2019-top-10-takeaways.fr": "fr",
+		"kubecon-eu-2019-top-10-takeaways.zh": "zh",
+	}
+	for _, r := range c.Reports {
+		if r.Lang != wantLang[r.ID] {
+			t.Errorf("%s: lang = %q, want %q", r.ID, r.Lang, wantLang[r.ID])
+		}
+		if r.Title == "" || r.Event.Name == "" || r.Event.City == "" {
+			t.Errorf("%s: missing metadata: %+v", r.ID, r)
+		}
+	}
+	zh, _ := c.Report("kubecon-eu-2019-top-10-takeaways.zh")
+	if zh.Title != "[译] KubeCon EU 2019：十大要点" || zh.Date != "2019-05-31" {
+		t.Errorf("zh front matter not read: title %q date %q", zh.Title, zh.Date)
+	}
+	for _, p := range c.Passages {
+		if strings.Contains(p.Text, "](") || strings.Contains(p.Text, "![") {
+			t.Errorf("%s: Markdown link syntax left in passage: %q", p.ID, p.Text)
+		}
+		for _, debris := range []string{"Laisser un commentaire", "Kontaktperson", "daniel.marell@cag.se", "Ping :", "Nous recrutons"} {
+			if strings.Contains(p.Text, debris) {
+				t.Errorf("%s: page debris %q kept: %q", p.ID, debris, p.Text)
+			}
+		}
+		if p.Text == "X" || len([]rune(p.Text)) < 20 {
+			t.Errorf("%s: fragment kept as a passage: %q", p.ID, p.Text)
+		}
+		if len([]rune(p.Text)) > maxPassage+200 {
+			t.Errorf("%s: passage of %d runes not split", p.ID, len([]rune(p.Text)))
+		}
+	}
+}
+
+func TestHeadingsBecomeContext(t *testing.T) {
+	c, err := NewLoader(langs).Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var brigade, takeaway *Passage
+	for i, p := range c.Passages {
+		if strings.HasPrefix(p.Text, "Brigade commence") {
+			brigade = &c.Passages[i]
+		}
+		if p.ReportID == "kubecon-eu-2019-day-3-xebia.fr" && p.Takeaway && strings.Contains(p.Text, "plateforme à part entière") {
+			takeaway = &c.Passages[i]
+		}
+		if p.Text == "Deep Dive: Brigade – Radu Matei, Microsoft" {
+			t.Errorf("a heading became a passage of its own: %q", p.Text)
+		}
+	}
+	if brigade == nil || !strings.Contains(brigade.Section, "Deep Dive: Brigade") {
+		t.Fatalf("the Brigade paragraph lost its heading: %+v", brigade)
+	}
+	if takeaway == nil {
+		t.Fatal("the Xebia take-away list is not marked as a take-away")
+	}
+	if !strings.Contains(takeaway.Text, "Que retenir") {
+		t.Errorf("the list introduction was not merged into the list: %q", takeaway.Text)
+	}
+}
+
+func TestPassageIDsStable(t *testing.T) {
+	a, err := NewLoader(langs).Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewLoader(langs).Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Passages) != len(b.Passages) {
+		t.Fatalf("passage counts differ: %d vs %d", len(a.Passages), len(b.Passages))
+	}
+	seen := map[string]bool{}
+	for i := range a.Passages {
+		if a.Passages[i].ID != b.Passages[i].ID {
+			t.Errorf("passage %d: ID %s then %s", i, a.Passages[i].ID, b.Passages[i].ID)
+		}
+		if seen[a.Passages[i].ID] {
+			t.Errorf("duplicate passage ID %s", a.Passages[i].ID)
+		}
+		seen[a.Passages[i].ID] = true
+	}
+	if a.Hash() != b.Hash() {
+		t.Error("corpus hash changed between two loads of the same reports")
+	}
+}
+
+func TestLoadFolderSkipsBrokenFiles(t *testing.T) {
+	docs, errs := NewLoader(langs).LoadPaths(filepath.Join("testdata", "mixed"))
+	if len(docs) != 3 {
+		t.Errorf("loaded %d reports, want 3 (md, html, txt)", len(docs))
+	}
+	var msgs []string
+	for _, e := range errs {
+		msgs = append(msgs, e.Error())
+	}
+	all := strings.Join(msgs, "\n")
+	for _, name := range []string{"broken.txt", "unclosed.md"} {
+		if !strings.Contains(all, name) {
+			t.Errorf("error for %s not reported by name; errors:\n%s", name, all)
+		}
+	}
+	if strings.Contains(all, "image.png") {
+		t.Errorf("a non-report file was reported as broken: %s", all)
+	}
+	byID := map[string]Document{}
+	for _, d := range docs {
+		byID[d.Report.ID] = d
+	}
+
+	md := byID["devoxx-notes"]
+	if md.Report.Title != "Devoxx France 2024: our notes" || md.Report.Publisher != "Example Blog" ||
+		len(md.Report.Authors) != 2 || md.Report.URL != "https://blog.example.com/devoxx-2024" || md.Report.Event.Name != "Devoxx France 2024" {
+		t.Errorf("YAML front matter not applied: %+v", md.Report)
+	}
+	var linked, listed bool
+	for _, p := range md.Passages {
+		for _, l := range p.Links {
+			if l.URL == "https://example.com/research" && strings.Contains(p.Text, "user research") {
+				linked = true
+			}
+		}
+		if p.Takeaway && strings.Contains(p.Text, "Platform engineering") {
+			listed = true
+		}
+	}
+	if !linked {
+		t.Error("Markdown link not reduced to its text with its URL kept")
+	}
+	if !listed {
+		t.Error("the Take-aways list is not marked as take-aways")
+	}
+
+	html := byID["rapport"]
+	if html.Report.Lang != "fr" || html.Report.Publisher != "Blog Exemple" || html.Report.URL != "https://exemple.fr/pcd-2019" {
+		t.Errorf("HTML metadata not read: %+v", html.Report)
+	}
+	text := ""
+	for _, p := range html.Passages {
+		text += p.Text + "\n"
+	}
+	for _, junk := range []string{"tracking", "color: red", "Accueil", "Mentions légales", "Laisser un commentaire"} {
+		if strings.Contains(text, junk) {
+			t.Errorf("HTML chrome %q kept in passages:\n%s", junk, text)
+		}
+	}
+	if !strings.Contains(text, "six cents personnes") || !strings.Contains(text, "Second point retenu") {
+		t.Errorf("HTML article text lost:\n%s", text)
+	}
+
+	txt := byID["notes"]
+	if txt.Report.Lang != "en" || !txt.Report.LangDetected {
+		t.Errorf("plain text language not detected: %+v", txt.Report)
+	}
+	for _, p := range txt.Passages {
+		if strings.Contains(p.Text, "email address") {
+			t.Errorf("comment form kept: %q", p.Text)
+		}
+	}
+}
+
+func TestLoadMissingPath(t *testing.T) {
+	_, errs := NewLoader(langs).LoadPaths(filepath.Join(t.TempDir(), "nope.md"))
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "nope.md") {
+		t.Fatalf("errs = %v, want one naming nope.md", errs)
+	}
+}
+
+func TestTOMLFrontMatter(t *testing.T) {
+	fsys := fstest.MapFS{"r/talk.md": {Data: []byte("+++\ntitle = \"Notes\"\nlang = \"sv\"\nauthors = [\"A\"]\n+++\n\nDet här är en tillräckligt lång mening om konferensen och dess föredrag om Kubernetes.\n")}}
+	docs, errs := NewLoader(langs).LoadFS(fsys, "r")
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if docs[0].Report.Title != "Notes" || docs[0].Report.Lang != "sv" || docs[0].Report.LangDetected {
+		t.Errorf("TOML front matter not applied: %+v", docs[0].Report)
+	}
+}
+
+func TestSentences(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"western", "Kind runs clusters in Docker. It is fast! Is it stable? Yes.", []string{"Kind runs clusters in Docker.", "It is fast!", "Is it stable?", "Yes."}},
+		{"abbreviation", "Tools like Helm, ksonnet, etc. are popular. Dr. Smith agreed.", []string{"Tools like Helm, ksonnet, etc. are popular.", "Dr. Smith agreed."}},
+		{"decimal", "Velero 1.0 was released. It backs up volumes.", []string{"Velero 1.0 was released.", "It backs up volumes."}},
+		{"cjk", "SMI旨在整合核心功能。请继续关注！会发生什么？", []string{"SMI旨在整合核心功能。", "请继续关注！", "会发生什么？"}},
+		{"french quotes", "Il a dit « bonjour ». Puis il est parti.", []string{"Il a dit « bonjour ».", "Puis il est parti."}},
+		{"list lines", "Intro:\n• one\n• two", []string{"Intro:", "• one", "• two"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Sentences(tt.in)
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("Sentences(%q) =\n%q\nwant\n%q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzLoad(f *testing.F) {
+	for _, name := range []string{"mixed/devoxx-notes.md", "mixed/rapport.html", "mixed/notes.txt"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(filepath.Base(name), data)
+	}
+	f.Add("x.md", []byte("---\n---\n"))
+	f.Add("x.txt", []byte("+++\n"))
+	l := NewLoader(langs)
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		doc, err := l.Load(name, data, nil)
+		if err != nil {
+			return
+		}
+		if len(doc.Passages) == 0 {
+			t.Fatal("a loaded report without passages")
+		}
+		for _, p := range doc.Passages {
+			if strings.TrimSpace(p.Text) == "" || p.ID == "" {
+				t.Fatalf("empty passage or ID: %+v", p)
+			}
+		}
+	})
+}
