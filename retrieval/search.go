@@ -128,9 +128,8 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 			out[dup].Duplicates = append(out[dup].Duplicates, h.Passage.ID)
 			continue
 		}
-		out = append(out, *h)
-		if len(out) == q.K {
-			break
+		if len(out) < q.K {
+			out = append(out, *h)
 		}
 	}
 	return out, nil

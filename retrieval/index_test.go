@@ -1,0 +1,249 @@
+package retrieval
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/takeaway-bot/takeaway/corpus"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var langs = []string{"en", "fr", "sv", "zh", "de", "es", "ja", "pt", "it", "nl"}
+
+var (
+	defaultOnce   sync.Once
+	defaultCorpus *corpus.Corpus
+	defaultIdx    *Index
+	defaultErr    error
+)
+
+func testIndex(tb testing.TB) (*corpus.Corpus, *Index) {
+	tb.Helper()
+	defaultOnce.Do(func() {
+		defaultCorpus, defaultErr = corpus.NewLoader(langs).Default()
+		if defaultErr == nil {
+			defaultIdx, defaultErr = Build(context.Background(), defaultCorpus, Options{Languages: langs})
+		}
+	})
+	if defaultErr != nil {
+		tb.Fatal(defaultErr)
+	}
+	return defaultCorpus, defaultIdx
+}
+
+// TestRankingGolden records the top passages of a few questions in several languages, so that
+// a change in ranking shows up in review. Regenerate with -update.
+func TestRankingGolden(t *testing.T) {
+	_, ix := testIndex(t)
+	questions := []struct{ Q, Lang string }{
+		{"Where will the next KubeCon Europe take place?", "en"},
+		{"Qu'est-ce que gVisor ?", "fr"},
+		{"Vad sa CERN i sin keynote?", "sv"},
+		{"服务网格接口是什么？", "zh"},
+		{"Was hat Spotify über das Löschen von Clustern gelernt?", "de"},
+		{"¿Qué anunció Microsoft sobre CloudEvents?", "es"},
+	}
+	got := map[string][]string{}
+	for _, q := range questions {
+		hits, err := ix.Search(context.Background(), Query{Text: q.Q, Lang: q.Lang, K: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hits {
+			got[q.Q] = append(got[q.Q], h.Passage.ID)
+		}
+	}
+	path := filepath.Join("testdata", "ranking.golden.json")
+	if *update {
+		data, _ := json.MarshalIndent(got, "", "  ")
+		if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	var want map[string][]string
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ranking changed (-want +got):\n%s", diff)
+	}
+}
+
+func TestSearchFindsAcrossLanguages(t *testing.T) {
+	_, ix := testIndex(t)
+	tests := []struct {
+		q, lang, needle string
+	}{
+		{"What is gVisor?", "en", "gVisor"},
+		{"Vad gjorde CERN under keynoten?", "sv", "Higgs"},
+		{"Who is Cheryl Hung?", "en", "Cheryl Hung"},
+		{"什么是服务网格接口（SMI）？", "zh", "SMI"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			hits, err := ix.Search(context.Background(), Query{Text: tt.q, Lang: tt.lang, K: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range hits {
+				if strings.Contains(h.Passage.Text, tt.needle) {
+					return
+				}
+			}
+			t.Errorf("no passage with %q in the top 5", tt.needle)
+		})
+	}
+}
+
+func TestTranslatedCopiesCollapse(t *testing.T) {
+	_, ix := testIndex(t)
+	hits, err := ix.Search(context.Background(), Query{Text: "Service Mesh Interface SMI Gabe Monroy Microsoft", Lang: "en", K: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := map[string]int{}
+	for _, h := range hits {
+		if strings.Contains(h.Passage.Text, "Gabe Monroy") {
+			groups[h.Report.TranslationOf]++
+		}
+	}
+	for g, n := range groups {
+		if n > 1 {
+			t.Errorf("%d copies of the Gabe Monroy passage from %q in the top 5", n, g)
+		}
+	}
+	var collapsed bool
+	for _, h := range hits {
+		if len(h.Duplicates) > 0 {
+			collapsed = true
+		}
+	}
+	if !collapsed {
+		t.Error("no translated copy was collapsed into a hit")
+	}
+}
+
+func TestSearchAsksNoMoreThanTheCorpusHolds(t *testing.T) {
+	c := &corpus.Corpus{}
+	doc, err := corpus.NewLoader(langs).Load("one.txt", []byte("A single report paragraph about Kubernetes operators and their tests.\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Add(doc)
+	ix, err := Build(context.Background(), c, Options{Languages: langs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	hits, err := ix.Search(context.Background(), Query{Text: "operators", Lang: "en", K: 10})
+	if err != nil {
+		t.Fatalf("search over a one-passage corpus: %v", err)
+	}
+	if len(hits) != 1 {
+		t.Errorf("hits = %d, want 1", len(hits))
+	}
+}
+
+// countingEmbedder counts the texts it embeds, to tell whether an index was re-embedded.
+type countingEmbedder struct {
+	inner *HashEmbedder
+	mu    sync.Mutex
+	n     int
+}
+
+func (e *countingEmbedder) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, error) {
+	e.mu.Lock()
+	e.n += len(texts)
+	e.mu.Unlock()
+	return e.inner.EmbedDocuments(ctx, texts)
+}
+
+func (e *countingEmbedder) EmbedQuery(ctx context.Context, text string) ([]float32, error) {
+	return e.inner.EmbedQuery(ctx, text)
+}
+
+func TestDenseSnapshot(t *testing.T) {
+	c, _ := testIndex(t)
+	dir := t.TempDir()
+	ctx := context.Background()
+	build := func(c *corpus.Corpus, id string) (*Index, int) {
+		t.Helper()
+		emb := &countingEmbedder{inner: NewHashEmbedder(64, nil)}
+		ix, err := Build(ctx, c, Options{Languages: langs, DataDir: dir, Embedder: emb, EmbedderID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ix.Close() })
+		return ix, emb.n
+	}
+	if _, n := build(c, "model-a"); n != len(c.Passages) {
+		t.Fatalf("first build embedded %d passages, want %d", n, len(c.Passages))
+	}
+	ix, n := build(c, "model-a")
+	if n != 0 || ix.Reembedded {
+		t.Errorf("restart re-embedded %d passages, want 0 (snapshot)", n)
+	}
+	if hits, err := ix.Search(ctx, Query{Text: "gVisor", Lang: "en"}); err != nil || len(hits) == 0 {
+		t.Errorf("search on a restored index: %v, %d hits", err, len(hits))
+	}
+	if _, n := build(c, "model-b"); n != len(c.Passages) {
+		t.Errorf("another embedder re-embedded %d passages, want %d", n, len(c.Passages))
+	}
+	changed := &corpus.Corpus{Reports: c.Reports[1:], Passages: nil}
+	for _, p := range c.Passages {
+		if p.ReportID != c.Reports[0].ID {
+			changed.Passages = append(changed.Passages, p)
+		}
+	}
+	if _, n := build(changed, "model-a"); n != len(changed.Passages) {
+		t.Errorf("a changed corpus re-embedded %d passages, want %d", n, len(changed.Passages))
+	}
+}
+
+func TestHashEmbedderUnitLength(t *testing.T) {
+	e := NewHashEmbedder(128, []string{"kubernetes cluster", "service mesh"})
+	for _, text := range []string{"", "kubernetes", "服务网格", "!!!"} {
+		v, _ := e.EmbedQuery(context.Background(), text)
+		var n float64
+		for _, x := range v {
+			n += float64(x) * float64(x)
+		}
+		if n < 0.999 || n > 1.001 {
+			t.Errorf("%q: squared norm %f, want 1", text, n)
+		}
+	}
+}
+
+func TestGlossary(t *testing.T) {
+	g, err := ParseGlossary("# comment\nservice mesh\tmaillage de services|maillage de service\ttjänstenät\tservice mesh\tmalla de servicios\t服务网格\tサービスメッシュ\tmalha de serviço\tservice mesh\tservice mesh\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := g.Translate("Qu'apporte le maillage de services ?", "fr", []string{"en", "zh"})
+	if diff := cmp.Diff(map[string][]string{"en": {"service mesh"}, "zh": {"服务网格"}}, got); diff != "" {
+		t.Errorf("fr → en, zh (-want +got):\n%s", diff)
+	}
+	got = g.Translate("什么是服务网格？", "zh", []string{"fr"})
+	if diff := cmp.Diff(map[string][]string{"fr": {"maillage de services", "maillage de service"}}, got); diff != "" {
+		t.Errorf("zh → fr (-want +got):\n%s", diff)
+	}
+	if _, err := ParseGlossary("too\tfew\tcolumns\n"); err == nil {
+		t.Error("a line with 3 columns was accepted")
+	}
+	if _, err := DefaultGlossary(); err != nil {
+		t.Errorf("shipped glossary: %v", err)
+	}
+}
