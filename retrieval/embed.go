@@ -9,8 +9,6 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -121,24 +119,25 @@ type feature struct {
 // features lists the hashed character n-grams (3 to 5, within word boundaries) and whole words of text.
 func features(text string) []feature {
 	text = foldText(text)
-	var out []feature
+	out := make([]feature, 0, len(text)*3)
 	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		rs := []rune(w)
 		if isHanWord(rs) {
 			// Chinese and Japanese have no spaces: characters and bigrams carry the meaning.
 			for i := range rs {
-				out = append(out, feature{hashFeature("c", string(rs[i])), 0.5})
+				out = append(out, feature{hashRunes('c', rs[i:i+1]), 0.5})
 				if i+1 < len(rs) {
-					out = append(out, feature{hashFeature("b", string(rs[i:i+2])), 1})
+					out = append(out, feature{hashRunes('b', rs[i:i+2]), 1})
 				}
 			}
 			continue
 		}
-		out = append(out, feature{hashFeature("w", w), 1})
-		padded := []rune("<" + w + ">")
+		out = append(out, feature{hashRunes('w', rs), 1})
+		padded := make([]rune, 0, len(rs)+2)
+		padded = append(append(append(padded, '<'), rs...), '>')
 		for n := 3; n <= 5; n++ {
 			for i := 0; i+n <= len(padded); i++ {
-				out = append(out, feature{hashFeature("g", string(padded[i:i+n])), 0.5})
+				out = append(out, feature{hashRunes('g', padded[i:i+n]), 0.5})
 			}
 		}
 	}
@@ -154,19 +153,38 @@ func isHanWord(rs []rune) bool {
 	return false
 }
 
-func hashFeature(kind, s string) uint32 {
-	h := fnv.New32a()
-	h.Write([]byte(kind))
-	h.Write([]byte(s))
-	return h.Sum32()
+// hashRunes is 32-bit FNV-1a over a kind byte and the runes, without allocating.
+func hashRunes(kind byte, rs []rune) uint32 {
+	const prime = 16777619
+	h := uint32(2166136261)
+	h = (h ^ uint32(kind)) * prime
+	for _, r := range rs {
+		for r > 0 {
+			h = (h ^ uint32(r&0xff)) * prime
+			r >>= 8
+		}
+	}
+	return h
 }
 
 // foldText lower-cases and strips accents, so that "détection" meets "detection".
 func foldText(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, strings.ToLower(s))
-	if err != nil {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
 		return strings.ToLower(s)
 	}
-	return out
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
 }

@@ -1,0 +1,188 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/takeaway-bot/takeaway/corpus"
+)
+
+// benchQuestions are asked in turn by the search benchmarks, in several languages.
+var benchQuestions = []Query{
+	{Text: "When does the next European KubeCon start?", Lang: "en"},
+	{Text: "Combien de sessions y avait-il à Copenhague ?", Lang: "fr"},
+	{Text: "Vad gjorde CERN under keynoten?", Lang: "sv"},
+	{Text: "什么是服务网格接口（SMI）？", Lang: "zh"},
+	{Text: "What does Linkerd offer compared to Istio?", Lang: "en"},
+	{Text: "¿Qué es Brigade?", Lang: "es"},
+}
+
+// syntheticCorpus makes n passages by recombining the sentences of the default corpus with a
+// fixed seed: the same n always gives the same corpus. Reports hold 500 passages each and keep
+// the metadata of the report their first sentence came from.
+func syntheticCorpus(tb testing.TB, n int) *corpus.Corpus {
+	tb.Helper()
+	base, err := corpus.NewLoader(langs).Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	type sent struct {
+		text   string
+		report int
+	}
+	var pool []sent
+	reportIdx := map[string]int{}
+	for i, r := range base.Reports {
+		reportIdx[r.ID] = i
+	}
+	for _, p := range base.Passages {
+		for _, s := range corpus.Sentences(p.Text) {
+			pool = append(pool, sent{s, reportIdx[p.ReportID]})
+		}
+	}
+	rng := rand.New(rand.NewSource(42))
+	c := &corpus.Corpus{}
+	var rep corpus.Report
+	for i := 0; i < n; i++ {
+		first := pool[rng.Intn(len(pool))]
+		if i%500 == 0 {
+			rep = base.Reports[first.report]
+			rep.ID = fmt.Sprintf("synthetic-%06d", i/500)
+			rep.Hash = rep.ID
+			c.Reports = append(c.Reports, rep)
+		}
+		parts := []string{first.text}
+		for k := rng.Intn(4); k > 0; k-- {
+			parts = append(parts, pool[rng.Intn(len(pool))].text)
+		}
+		c.Passages = append(c.Passages, corpus.Passage{
+			ID:       fmt.Sprintf("%s#%06d", rep.ID, i),
+			ReportID: rep.ID,
+			Lang:     rep.Lang,
+			Text:     strings.Join(parts, " "),
+			Ordinal:  i%500 + 1,
+		})
+	}
+	return c
+}
+
+var (
+	benchMu      sync.Mutex
+	benchIndexes = map[int]*Index{}
+)
+
+func benchIndex(b *testing.B, n int) *Index {
+	b.Helper()
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if ix, ok := benchIndexes[n]; ok {
+		return ix
+	}
+	var c *corpus.Corpus
+	if n == 0 {
+		c, _ = testIndex(b)
+	} else {
+		c = syntheticCorpus(b, n)
+	}
+	ix, err := Build(context.Background(), c, Options{Languages: langs})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchIndexes[n] = ix
+	return ix
+}
+
+// BenchmarkBuild indexes the default corpus (dense + full text); passages/s is the build rate.
+func BenchmarkBuild(b *testing.B) {
+	c, _ := testIndex(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		ix, err := Build(context.Background(), c, Options{Languages: langs})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+	b.ReportMetric(float64(len(c.Passages)*b.N)/b.Elapsed().Seconds(), "passages/s")
+}
+
+// BenchmarkBuild10k measures the build rate on 10,000 synthetic passages.
+func BenchmarkBuild10k(b *testing.B) {
+	c := syntheticCorpus(b, 10_000)
+	for b.Loop() {
+		ix, err := Build(context.Background(), c, Options{Languages: langs})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+	b.ReportMetric(float64(len(c.Passages)*b.N)/b.Elapsed().Seconds(), "passages/s")
+}
+
+func benchSearch(b *testing.B, n int, mode string) {
+	ix := benchIndex(b, n)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		q := benchQuestions[i%len(benchQuestions)]
+		i++
+		switch mode {
+		case "hybrid":
+			q.K = 5
+			if _, err := ix.Search(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		case "dense":
+			// Bare chromem-go: embed the question and query the collection, nothing else.
+			vec, _ := ix.embedder.EmbedQuery(ctx, q.Text)
+			if _, err := ix.dense.QueryEmbedding(ctx, vec, min(candidates, ix.dense.Count()), nil, nil); err != nil {
+				b.Fatal(err)
+			}
+		case "lexical":
+			terms := ix.queryTerms(q.Text, q.Lang)
+			if _, err := ix.lex.search(terms, ix.glossary.Translate(q.Text, q.Lang, ix.corpusLangs()), candidates); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// The search benchmarks come in threes so that the cost of fusion reads as a ratio:
+// hybrid (the product), dense alone (bare chromem-go) and lexical alone (Bleve).
+func BenchmarkSearchSeed(b *testing.B)        { benchSearch(b, 0, "hybrid") }
+func BenchmarkSearchSeedDense(b *testing.B)   { benchSearch(b, 0, "dense") }
+func BenchmarkSearchSeedLexical(b *testing.B) { benchSearch(b, 0, "lexical") }
+func BenchmarkSearch10k(b *testing.B)         { benchSearch(b, 10_000, "hybrid") }
+func BenchmarkSearch10kDense(b *testing.B)    { benchSearch(b, 10_000, "dense") }
+func BenchmarkSearch10kLexical(b *testing.B)  { benchSearch(b, 10_000, "lexical") }
+func BenchmarkSearch100k(b *testing.B)        { benchSearch(b, 100_000, "hybrid") }
+func BenchmarkSearch100kDense(b *testing.B)   { benchSearch(b, 100_000, "dense") }
+func BenchmarkSearch100kLexical(b *testing.B) { benchSearch(b, 100_000, "lexical") }
+
+// BenchmarkMemory100k reports the live heap held by an index of 100,000 passages (and its
+// corpus), after a garbage collection.
+func BenchmarkMemory100k(b *testing.B) {
+	for b.Loop() {
+		c := syntheticCorpus(b, 100_000)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		ix, err := Build(context.Background(), c, Options{Languages: langs})
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapInuse)/(1<<20), "heap-MB")
+		b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/(1<<20), "index-MB")
+		runtime.KeepAlive(ix)
+		ix.Close()
+	}
+}
