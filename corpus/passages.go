@@ -16,8 +16,8 @@ const (
 	// targetPassage is the length the pieces of a split paragraph aim for.
 	targetPassage = 600
 	// minPassage: shorter paragraphs are merged into the passage that follows them.
-	minPassage    = 60
-	minPassageCJK = 25
+	minPassage    = 150
+	minPassageCJK = 60
 )
 
 // takeawayRe recognises take-away lists and conclusion sections in the supported languages.

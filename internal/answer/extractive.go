@@ -281,16 +281,17 @@ func renderExtractive(cat *i18n.Catalog, lang string, hits []retrieval.Hit, chos
 	var cites []Citation
 	citeOf := map[int]int{}
 	var b strings.Builder
-	publishers := map[string]bool{}
+	reports := map[string]bool{}
 	for _, c := range chosen {
-		publishers[sourceName(hits[c.hit].Report)] = true
+		reports[hits[c.hit].Report.ID] = true
 	}
-	if len(publishers) == 1 {
-		for p := range publishers {
-			b.WriteString(cat.Sprintf(lang, i18n.AnswerFramingOne, p))
-		}
-	} else {
+	switch r := hits[chosen[0].hit].Report; {
+	case len(reports) > 1:
 		b.WriteString(cat.Sprintf(lang, i18n.AnswerFraming))
+	case r.Publisher != "":
+		b.WriteString(cat.Sprintf(lang, i18n.AnswerFramingOne, r.Publisher))
+	default:
+		b.WriteString(cat.Sprintf(lang, i18n.AnswerFramingTitle, r.Title))
 	}
 	for _, c := range chosen {
 		n, ok := citeOf[c.hit]
@@ -313,14 +314,6 @@ func renderExtractive(cat *i18n.Catalog, lang string, hits []retrieval.Hit, chos
 		fmt.Fprintf(&b, " [%d]", n)
 	}
 	return b.String(), cites
-}
-
-// sourceName names who wrote a report: its publisher, else its title.
-func sourceName(r corpus.Report) string {
-	if r.Publisher != "" {
-		return r.Publisher
-	}
-	return "« " + r.Title + " »"
 }
 
 // languageName is the name of language code in the language of the answer ("French", "法语").

@@ -4,6 +4,7 @@ package i18n
 const (
 	AnswerFraming      Key = "answer.framing"
 	AnswerFramingOne   Key = "answer.framing.one"
+	AnswerFramingTitle Key = "answer.framing.title"
 	AnswerNotFound     Key = "answer.not_found"
 	AnswerCovers       Key = "answer.covers"
 	AnswerSources      Key = "answer.sources"
@@ -38,6 +39,18 @@ func answerMessages() Table {
 			"pt": "Eis o que o relatório de %s diz sobre isso:",
 			"it": "Ecco che cosa dice il resoconto di %s su questo argomento:",
 			"nl": "Dit is wat het verslag van %s hierover zegt:",
+		},
+		AnswerFramingTitle: {
+			"en": "Here is what the report “%s” says about this:",
+			"fr": "Voici ce que dit le rapport « %s » à ce sujet :",
+			"sv": "Så här skriver rapporten ”%s” om det här:",
+			"zh": "以下是报告《%s》中关于这个问题的内容：",
+			"de": "Das sagt der Bericht „%s“ dazu:",
+			"es": "Esto es lo que dice el informe «%s» sobre el tema:",
+			"ja": "レポート「%s」にはこの件について次のように書かれています：",
+			"pt": "Eis o que o relatório “%s” diz sobre isso:",
+			"it": "Ecco che cosa dice il resoconto «%s» su questo argomento:",
+			"nl": "Dit is wat het verslag ‘%s’ hierover zegt:",
 		},
 		AnswerNotFound: {
 			"en": "The reports do not cover this, so I would rather not guess.",
