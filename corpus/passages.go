@@ -115,12 +115,35 @@ func (b *passageBuilder) pushHeading(bl block) {
 	b.section = append(b.section, heading{text: bl.text, level: level})
 }
 
-// flushIntroAsHeading turns short lines left before a heading into part of the section context.
+// flushIntroAsHeading deals with short paragraphs left before a heading: a heading-like line
+// becomes part of the section context; a real sentence joins the previous passage of its
+// section, or stands alone.
 func (b *passageBuilder) flushIntroAsHeading() {
+	var sentences []block
 	for _, in := range b.intro {
-		b.pushHeading(block{text: strings.TrimRight(in.text, ":： "), level: 0})
+		if looksLikeHeading(in.text) {
+			b.pushHeading(block{text: strings.TrimRight(in.text, ":： "), level: 0})
+			continue
+		}
+		sentences = append(sentences, in)
 	}
 	b.intro = nil
+	if len(sentences) == 0 {
+		return
+	}
+	extra := 0
+	for _, in := range sentences {
+		extra += utf8.RuneCountInString(in.text) + 1
+	}
+	if n := len(b.out); n > 0 && b.out[n-1].Section == b.sectionText() && utf8.RuneCountInString(b.out[n-1].Text)+extra <= maxPassage {
+		last := &b.out[n-1]
+		for _, in := range sentences {
+			last.Text += "\n" + in.text
+			last.Links = append(last.Links, in.links...)
+		}
+		return
+	}
+	b.emit(sentences, "\n")
 }
 
 func (b *passageBuilder) sectionText() string {

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -135,7 +136,13 @@ type scored struct {
 // report metadata. Each field's analyzer stems the words the way that field was indexed.
 func (l *lexical) search(terms []string, translations map[string][]string, k int) ([]scored, error) {
 	var qs []query.Query
+	fields := make([]string, 0, len(l.fields))
 	for f := range l.fields {
+		fields = append(fields, f)
+	}
+	// A fixed order keeps score sums, hence rankings, identical from run to run.
+	sort.Strings(fields)
+	for _, f := range fields {
 		lang := strings.TrimPrefix(f, "text_")
 		words := append([]string(nil), terms...)
 		if lang == "cjk" {
@@ -155,8 +162,13 @@ func (l *lexical) search(terms []string, translations map[string][]string, k int
 	if len(terms) > 0 {
 		var all []string
 		all = append(all, terms...)
-		for _, ws := range translations {
-			all = append(all, ws...)
+		langs := make([]string, 0, len(translations))
+		for l := range translations {
+			langs = append(langs, l)
+		}
+		sort.Strings(langs)
+		for _, l := range langs {
+			all = append(all, translations[l]...)
 		}
 		mq := query.NewMatchQuery(strings.Join(all, " "))
 		mq.SetField(metaField)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/takeaway-bot/takeaway/corpus"
@@ -56,8 +57,8 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	terms := ix.queryTerms(q.Text, q.Lang)
 	targets := ix.corpusLangs()
 	translations := ix.glossary.Translate(q.Text, q.Lang, targets)
-	for l, text := range q.Translations {
-		translations[l] = append(translations[l], ix.queryTerms(text, l)...)
+	for _, l := range sortedKeys(q.Translations) {
+		translations[l] = append(translations[l], ix.queryTerms(q.Translations[l], l)...)
 	}
 
 	lex, err := ix.lex.search(terms, translations, candidates)
@@ -66,11 +67,11 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	}
 
 	denseText := q.Text
-	for _, ws := range translations {
-		denseText += " " + strings.Join(ws, " ")
+	for _, l := range sortedKeys(translations) {
+		denseText += " " + strings.Join(translations[l], " ")
 	}
-	for _, t := range q.Translations {
-		denseText += " " + t
+	for _, l := range sortedKeys(q.Translations) {
+		denseText += " " + q.Translations[l]
 	}
 	vec, err := ix.embedder.EmbedQuery(ctx, denseText)
 	if err != nil {
@@ -222,3 +223,12 @@ func shortHash(s string) string {
 }
 
 func sqrt(x float64) float64 { return math.Sqrt(x) }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
