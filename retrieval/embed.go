@@ -181,9 +181,15 @@ func foldText(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	var prev rune
 	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		// Accents go from Latin letters only: Japanese voicing marks (サービス) carry meaning.
+		if unicode.Is(unicode.Mn, r) && unicode.Is(unicode.Latin, prev) {
+			continue
+		}
+		b.WriteRune(r)
 		if !unicode.Is(unicode.Mn, r) {
-			b.WriteRune(r)
+			prev = r
 		}
 	}
 	return norm.NFC.String(b.String())

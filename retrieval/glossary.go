@@ -129,13 +129,18 @@ func (g *Glossary) matches(text, lang string) []match {
 	return out
 }
 
+// maxForms caps the forms of one concept used per language: the first forms are the common ones,
+// the rest (rare inflections) mostly add noise to a query.
+const maxForms = 3
+
 // Translate returns, per target language, the forms of the glossary phrases found in text.
 func (g *Glossary) Translate(text, lang string, targets []string) map[string][]string {
 	out := map[string][]string{}
 	seen := map[string]bool{}
 	for _, m := range g.matches(text, lang) {
 		for _, t := range targets {
-			for _, f := range g.concepts[m.concept][t] {
+			forms := g.concepts[m.concept][t]
+			for _, f := range forms[:min(len(forms), maxForms)] {
 				if !seen[t+"\x00"+f] {
 					seen[t+"\x00"+f] = true
 					out[t] = append(out[t], f)

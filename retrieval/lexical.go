@@ -40,6 +40,9 @@ func fieldFor(lang string) string { return "text_" + analyzerFor(lang) }
 
 const metaField = "meta"
 
+// translationBoost weighs glossary translations against the question's own words.
+const translationBoost = 0.5
+
 // lexical is the full-text side of the index: BM25 on Bleve's scorch engine, in memory.
 type lexical struct {
 	index  bleve.Index
@@ -143,21 +146,25 @@ func (l *lexical) search(terms []string, translations map[string][]string, k int
 	// A fixed order keeps score sums, hence rankings, identical from run to run.
 	sort.Strings(fields)
 	for _, f := range fields {
-		lang := strings.TrimPrefix(f, "text_")
-		words := append([]string(nil), terms...)
-		if lang == "cjk" {
-			words = append(words, translations["zh"]...)
-			words = append(words, translations["ja"]...)
+		analyzer := strings.TrimPrefix(f, "text_")
+		add := func(words []string, boost float64) {
+			if len(words) == 0 {
+				return
+			}
+			mq := query.NewMatchQuery(strings.Join(words, " "))
+			mq.SetField(f)
+			mq.Analyzer = analyzer
+			mq.SetBoost(boost)
+			qs = append(qs, mq)
+		}
+		add(terms, 1)
+		// Glossary translations help a question reach another language, but weigh less than
+		// the question's own words, so that many inflected forms of one word do not drown a name.
+		if analyzer == "cjk" {
+			add(append(append([]string(nil), translations["zh"]...), translations["ja"]...), translationBoost)
 		} else {
-			words = append(words, translations[lang]...)
+			add(translations[analyzer], translationBoost)
 		}
-		if len(words) == 0 {
-			continue
-		}
-		mq := query.NewMatchQuery(strings.Join(words, " "))
-		mq.SetField(f)
-		mq.Analyzer = strings.TrimPrefix(f, "text_")
-		qs = append(qs, mq)
 	}
 	if len(terms) > 0 {
 		var all []string

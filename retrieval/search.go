@@ -44,9 +44,11 @@ const (
 	candidates = 50
 	// rrfK damps the weight of lower ranks in reciprocal-rank fusion.
 	rrfK = 60
-	// lexicalWeight and denseWeight weigh the two lists in the fusion.
+	// lexicalWeight and denseWeight weigh the two lists in the fusion. The weight-free dense side
+	// finds cross-lingual cognates that BM25 misses but is less precise at the top: on the
+	// development cases a dense weight of 0.6 kept recall@5 at its best and raised MRR (see README).
 	lexicalWeight = 1.0
-	denseWeight   = 1.0
+	denseWeight   = 0.6
 )
 
 // Search returns the best passages for q, translated duplicates collapsed.

@@ -1,0 +1,273 @@
+// Package config loads takeaway's configuration once, from defaults, an optional TOML file and
+// the environment (which wins), and validates it with a fix for every bad value.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+	"github.com/pelletier/go-toml/v2"
+)
+
+// Config is the whole configuration. Field tags name the environment variable (Slack's own
+// names are kept) and the key in the TOML file.
+type Config struct {
+	// DataDir holds ingested reports, the dense index snapshot and the embedded state store.
+	DataDir string `env:"TAKEAWAY_DATA_DIR" toml:"data_dir"`
+	// Reports are extra report files or folders loaded besides the default corpus.
+	Reports []string `env:"TAKEAWAY_REPORTS" envSeparator:"," toml:"reports"`
+	// DatabaseURL selects PostgreSQL for the state (several replicas share it).
+	DatabaseURL string `env:"TAKEAWAY_DATABASE_URL" toml:"database_url"`
+	// Addr is the HTTP listen address (Slack events in HTTP mode, health, metrics).
+	Addr      string `env:"TAKEAWAY_ADDR" toml:"addr"`
+	LogLevel  string `env:"TAKEAWAY_LOG_LEVEL" toml:"log_level"`
+	LogFormat string `env:"TAKEAWAY_LOG_FORMAT" toml:"log_format"`
+
+	Slack Slack `toml:"slack"`
+	LLM   LLM   `toml:"llm"`
+	Daily Daily `toml:"daily"`
+}
+
+// Slack configures the Slack app.
+type Slack struct {
+	BotToken      string `env:"SLACK_BOT_TOKEN" toml:"bot_token"`
+	AppToken      string `env:"SLACK_APP_TOKEN" toml:"app_token"`
+	SigningSecret string `env:"SLACK_SIGNING_SECRET" toml:"signing_secret"`
+	APIURL        string `env:"SLACK_API_URL" toml:"api_url"`
+	// RatePerUser is how many questions a user may ask per minute.
+	RatePerUser int `env:"TAKEAWAY_RATE_PER_USER" toml:"rate_per_user"`
+	// MaxConcurrent caps the answers computed at once.
+	MaxConcurrent int `env:"TAKEAWAY_MAX_CONCURRENT" toml:"max_concurrent"`
+	// Admins may see and use admin commands (the daily post settings in /takeaway help).
+	Admins []string `env:"TAKEAWAY_ADMINS" envSeparator:"," toml:"admins"`
+}
+
+// LLM configures the optional language model and embeddings provider.
+type LLM struct {
+	Provider       string        `env:"TAKEAWAY_LLM_PROVIDER" toml:"provider"`
+	BaseURL        string        `env:"TAKEAWAY_LLM_BASE_URL" toml:"base_url"`
+	APIKey         string        `env:"TAKEAWAY_LLM_API_KEY" toml:"api_key"`
+	Model          string        `env:"TAKEAWAY_LLM_MODEL" toml:"model"`
+	EmbeddingModel string        `env:"TAKEAWAY_EMBEDDING_MODEL" toml:"embedding_model"`
+	Timeout        time.Duration `env:"TAKEAWAY_LLM_TIMEOUT" toml:"timeout"`
+}
+
+// Daily configures the daily takeaway posts.
+type Daily struct {
+	Enabled bool `env:"TAKEAWAY_DAILY_ENABLED" toml:"enabled"`
+	// Channels is a list of "CHANNEL_ID@HH:MM Area/City lang" entries separated by ";" in the
+	// environment, or a table array in the file.
+	Channels []DailyChannel `env:"TAKEAWAY_DAILY_CHANNELS" envSeparator:";" toml:"channels"`
+}
+
+// DailyChannel is one channel receiving the daily takeaway.
+type DailyChannel struct {
+	Channel  string `toml:"channel"`
+	Time     string `toml:"time"`     // HH:MM, 24-hour clock
+	TimeZone string `toml:"timezone"` // IANA name, e.g. Europe/Paris
+	Lang     string `toml:"lang"`
+}
+
+// UnmarshalText parses "C0123@09:00 Europe/Paris fr" (time zone and language optional).
+func (d *DailyChannel) UnmarshalText(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	ch, rest, ok := strings.Cut(s, "@")
+	if !ok {
+		return fmt.Errorf("daily channel %q: want CHANNEL@HH:MM [Area/City] [lang], e.g. C0123@09:00 Europe/Paris fr", s)
+	}
+	f := strings.Fields(rest)
+	*d = DailyChannel{Channel: strings.TrimSpace(ch), TimeZone: "UTC", Lang: "en"}
+	if len(f) > 0 {
+		d.Time = f[0]
+	}
+	if len(f) > 1 {
+		d.TimeZone = f[1]
+	}
+	if len(f) > 2 {
+		d.Lang = f[2]
+	}
+	return nil
+}
+
+// Defaults returns the configuration used when nothing is set.
+func Defaults(getenv func(string) string) Config {
+	return Config{
+		DataDir:   defaultDataDir(getenv),
+		Addr:      ":3000",
+		LogLevel:  "info",
+		LogFormat: "text",
+		Slack:     Slack{RatePerUser: 10, MaxConcurrent: 8},
+		LLM:       LLM{Timeout: 20 * time.Second},
+	}
+}
+
+// Load reads defaults, then the TOML file at path (if not empty), then the environment.
+func Load(path string, getenv func(string) string) (Config, error) {
+	cfg := Defaults(getenv)
+	if path == "" {
+		path = getenv("TAKEAWAY_CONFIG")
+	}
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("config file: %w", err)
+		}
+		if err := toml.Unmarshal(data, &cfg); err != nil {
+			return Config{}, fmt.Errorf("config file %s: %w", path, err)
+		}
+	}
+	environ := map[string]string{}
+	for _, k := range envKeys {
+		if v := getenv(k); v != "" {
+			environ[k] = v
+		}
+	}
+	if err := env.ParseWithOptions(&cfg, env.Options{Environment: environ}); err != nil {
+		return Config{}, fmt.Errorf("environment: %w", err)
+	}
+	return cfg, nil
+}
+
+// envKeys lists every variable Load reads (so that it never reads the process environment
+// behind the caller's back).
+var envKeys = []string{
+	"TAKEAWAY_DATA_DIR", "TAKEAWAY_REPORTS", "TAKEAWAY_DATABASE_URL", "TAKEAWAY_ADDR", "TAKEAWAY_LOG_LEVEL",
+	"TAKEAWAY_LOG_FORMAT", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL",
+	"TAKEAWAY_RATE_PER_USER", "TAKEAWAY_MAX_CONCURRENT", "TAKEAWAY_ADMINS", "TAKEAWAY_LLM_PROVIDER",
+	"TAKEAWAY_LLM_BASE_URL", "TAKEAWAY_LLM_API_KEY", "TAKEAWAY_LLM_MODEL", "TAKEAWAY_EMBEDDING_MODEL",
+	"TAKEAWAY_LLM_TIMEOUT", "TAKEAWAY_DAILY_ENABLED", "TAKEAWAY_DAILY_CHANNELS",
+}
+
+// Validate checks every value and names each bad one with its fix. serving tells whether Slack
+// settings are required (takeaway serve) or ignored (ask, eval).
+func (c Config) Validate(serving bool) error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("TAKEAWAY_LOG_LEVEL=%q: use debug, info, warn or error", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		bad("TAKEAWAY_LOG_FORMAT=%q: use text or json", c.LogFormat)
+	}
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			bad("TAKEAWAY_DATABASE_URL: want postgres://user:password@host:5432/db (got a value that is not a postgres URL)")
+		}
+	}
+	if serving {
+		s := c.Slack
+		switch {
+		case s.BotToken == "":
+			bad("SLACK_BOT_TOKEN is missing: copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page")
+		case !strings.HasPrefix(s.BotToken, "xoxb-"):
+			bad("SLACK_BOT_TOKEN does not start with xoxb-: use the Bot User OAuth Token, not a user (xoxp-) or app (xapp-) token")
+		}
+		if s.AppToken != "" && !strings.HasPrefix(s.AppToken, "xapp-") {
+			bad("SLACK_APP_TOKEN does not start with xapp-: create an app-level token with the connections:write scope (Basic Information → App-Level Tokens)")
+		}
+		if s.AppToken == "" && s.SigningSecret == "" {
+			bad("neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode) is set: set one of them")
+		}
+		if s.APIURL != "" {
+			if u, err := url.Parse(s.APIURL); err != nil || u.Scheme == "" || u.Host == "" {
+				bad("SLACK_API_URL=%q: want an absolute URL such as https://slack.com/api/", s.APIURL)
+			}
+		}
+		if c.Addr == "" {
+			bad("TAKEAWAY_ADDR is empty: use host:port, e.g. :3000")
+		} else if _, port, err := splitHostPort(c.Addr); err != nil || port < 0 || port > 65535 {
+			bad("TAKEAWAY_ADDR=%q: use host:port, e.g. :3000", c.Addr)
+		}
+	}
+	if c.Slack.RatePerUser < 1 {
+		bad("TAKEAWAY_RATE_PER_USER=%d: use a positive number of questions per minute, e.g. 10", c.Slack.RatePerUser)
+	}
+	if c.Slack.MaxConcurrent < 1 {
+		bad("TAKEAWAY_MAX_CONCURRENT=%d: use a positive number, e.g. 8", c.Slack.MaxConcurrent)
+	}
+	if c.LLM.Timeout <= 0 {
+		bad("TAKEAWAY_LLM_TIMEOUT=%s: use a positive duration such as 20s", c.LLM.Timeout)
+	}
+	for _, d := range c.Daily.Channels {
+		if d.Channel == "" {
+			bad("TAKEAWAY_DAILY_CHANNELS: an entry has no channel ID: use CHANNEL@HH:MM Area/City lang")
+		}
+		if _, err := time.Parse("15:04", d.Time); err != nil {
+			bad("TAKEAWAY_DAILY_CHANNELS: %s: time %q is not HH:MM (24-hour), e.g. 09:00", d.Channel, d.Time)
+		}
+		if _, err := time.LoadLocation(d.TimeZone); err != nil {
+			bad("TAKEAWAY_DAILY_CHANNELS: %s: unknown time zone %q: use an IANA name such as Europe/Paris", d.Channel, d.TimeZone)
+		}
+	}
+	if c.Daily.Enabled && len(c.Daily.Channels) == 0 {
+		bad("TAKEAWAY_DAILY_ENABLED is true but TAKEAWAY_DAILY_CHANNELS is empty: add CHANNEL@HH:MM Area/City lang")
+	}
+	return errors.Join(errs...)
+}
+
+func splitHostPort(addr string) (string, int, error) {
+	i := strings.LastIndex(addr, ":")
+	if i < 0 {
+		return "", 0, errors.New("no port")
+	}
+	p, err := strconv.Atoi(addr[i+1:])
+	return addr[:i], p, err
+}
+
+// Redacted returns a copy with secrets masked, for printing and logging.
+func (c Config) Redacted() Config {
+	r := c
+	r.Slack.BotToken = mask(c.Slack.BotToken)
+	r.Slack.AppToken = mask(c.Slack.AppToken)
+	r.Slack.SigningSecret = mask(c.Slack.SigningSecret)
+	r.LLM.APIKey = mask(c.LLM.APIKey)
+	if u, err := url.Parse(c.DatabaseURL); err == nil && u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			r.DatabaseURL = u.String()
+		}
+	}
+	return r
+}
+
+// mask keeps a token's kind (xoxb-, xapp-) and hides the rest.
+func mask(s string) string {
+	if s == "" {
+		return ""
+	}
+	if i := strings.IndexByte(s, '-'); i > 0 && i <= 5 {
+		return s[:i+1] + "…(redacted)"
+	}
+	return "(redacted)"
+}
+
+// String prints the configuration as TOML, secrets redacted.
+func (c Config) String() string {
+	data, err := toml.Marshal(c.Redacted())
+	if err != nil {
+		return fmt.Sprintf("config: %v", err)
+	}
+	return string(data)
+}
+
+// defaultDataDir follows the XDG convention: $XDG_DATA_HOME/takeaway or ~/.local/share/takeaway.
+func defaultDataDir(getenv func(string) string) string {
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "takeaway")
+	}
+	if home := getenv("HOME"); home != "" {
+		return filepath.Join(home, ".local", "share", "takeaway")
+	}
+	return "data"
+}
