@@ -102,8 +102,18 @@ func (ix *Index) known(term string) bool {
 			}
 			continue
 		}
-		if !ix.vocab[w] && !ix.vocab[stemKey(w)] {
+		if ix.vocab[w] || ix.vocab[stemKey(w)] {
+			continue
+		}
+		// "IPv4/IPv6", "dual-stack": known when every part is.
+		parts := strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '/' || r == '.' })
+		if len(parts) < 2 {
 			return false
+		}
+		for _, p := range parts {
+			if !ix.vocab[p] && !ix.vocab[stemKey(p)] {
+				return false
+			}
 		}
 	}
 	return true
@@ -182,9 +192,7 @@ func buildVocab(texts []string) (map[string]bool, map[string]int) {
 // first word, an acronym, or digits.
 func nameTokens(text string) map[string]bool {
 	out := map[string]bool{}
-	words := strings.FieldsFunc(text, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '.'
-	})
+	words := tokenize(text)
 	for i, w := range words {
 		w = cleanToken(w)
 		rs := []rune(w)

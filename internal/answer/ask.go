@@ -2,28 +2,137 @@ package answer
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
+	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
 	"github.com/takeaway-bot/takeaway/retrieval"
 )
 
-// Ask answers a question in the asker's language, citing the passages it relies on.
+// llmHits is how many passages a model gets to read.
+const llmHits = 6
+
+// Ask answers a question in the asker's language, citing the passages it relies on. With a
+// model configured, the question is first translated into the reports' languages for retrieval
+// and the model writes the answer; when the model fails or times out, the extractive answer is
+// given with a one-line note.
 func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 	lang := s.Language(q)
-	hits, err := s.Retrieve(ctx, q, lang, 6)
+	if s.writer != nil && strings.TrimSpace(q.Text) != "" {
+		targets := make([]string, 0, len(s.langs))
+		for _, l := range s.langs {
+			if l != lang {
+				targets = append(targets, l)
+			}
+		}
+		if len(targets) > 0 {
+			tr, err := s.writer.Translate(ctx, contextualize(q.Text, q.History), targets)
+			if err != nil {
+				s.log.Warn("question not translated, retrieving with the original only", "err", err)
+			}
+			q.translations = tr
+		}
+	}
+	hits, err := s.Retrieve(ctx, q, lang, llmHits)
 	if err != nil {
 		return Answer{Lang: lang}, err
 	}
 	concepts := s.search.Concepts(contextualize(strings.TrimSpace(q.Text), q.History), lang)
 	chosen, coverage := extract(q.Text, hits, concepts)
-	s.log.Debug("extractive answer", "lang", lang, "coverage", round3(coverage), "concepts", len(concepts), "hits", len(hits))
+	s.log.Debug("retrieved", "lang", lang, "coverage", round3(coverage), "concepts", len(concepts), "hits", len(hits))
+
+	if s.writer != nil && len(hits) > 0 && coverage >= minModelCoverage {
+		a, err := s.write(ctx, q, lang, hits)
+		if err == nil {
+			return a, nil
+		}
+		s.log.Warn("model answer failed, answering extractively", "err", err)
+		ext := s.extractive(lang, hits, chosen, coverage, concepts)
+		ext.Note = s.catalog.Sprintf(lang, i18n.AnswerFallbackNote)
+		return ext, nil
+	}
+	return s.extractive(lang, hits, chosen, coverage, concepts), nil
+}
+
+// minModelCoverage: below it, the reports plainly do not cover the question and the model is
+// not asked (it would only be tempted to answer from its own knowledge).
+const minModelCoverage = 0.15
+
+func (s *Service) extractive(lang string, hits []retrieval.Hit, chosen []candidate, coverage float64, concepts []retrieval.Concept) Answer {
 	if !covered(chosen, coverage, concepts) {
-		return s.notFound(lang), nil
+		return s.notFound(lang)
 	}
 	text, cites := renderExtractive(s.catalog, lang, hits, chosen)
-	return Answer{Text: text, Lang: lang, Mode: ModeExtractive, Citations: cites}, nil
+	return Answer{Text: text, Lang: lang, Mode: ModeExtractive, Citations: cites}
+}
+
+var markerRe = regexp.MustCompile(`\[(\d+)\]`)
+
+// write asks the model, then keeps only the citations it used, renumbered 1, 2, … in order of
+// first use. An answer with no valid citation is flagged.
+func (s *Service) write(ctx context.Context, q Question, lang string, hits []retrieval.Hit) (Answer, error) {
+	notFound := s.catalog.Sprintf(lang, i18n.AnswerNotFound)
+	text, used, err := s.writer.Write(ctx, WriteRequest{
+		Question: q.Text, Lang: lang, Hits: hits, History: q.History, NotFound: notFound, OnToken: q.OnToken,
+	})
+	if err != nil {
+		return Answer{}, err
+	}
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return Answer{}, errors.New("the model returned an empty answer")
+	}
+	if strings.Contains(text, notFound) || strings.TrimRight(text, ".。 ") == strings.TrimRight(notFound, ".。 ") {
+		a := s.notFound(lang)
+		a.Mode = ModeLLM
+		return a, nil
+	}
+	renumber := map[int]int{}
+	var cites []Citation
+	for _, n := range used {
+		if n < 1 || n > len(hits) {
+			continue
+		}
+		if _, ok := renumber[n]; ok {
+			continue
+		}
+		renumber[n] = len(cites) + 1
+		h := hits[n-1]
+		cites = append(cites, newCitation(len(cites)+1, h, bestSentence(q.Text, h, s.search.Concepts(q.Text, lang))))
+	}
+	text = markerRe.ReplaceAllStringFunc(text, func(m string) string {
+		var n int
+		fmt.Sscanf(m, "[%d]", &n)
+		if r, ok := renumber[n]; ok {
+			return fmt.Sprintf("[%d]", r)
+		}
+		return ""
+	})
+	a := Answer{Text: text, Lang: lang, Mode: ModeLLM, Citations: cites}
+	if len(cites) == 0 {
+		a.Flagged = true
+		a.Note = s.catalog.Sprintf(lang, i18n.AnswerUncited)
+	}
+	return a, nil
+}
+
+// bestSentence is the sentence of a cited passage that best matches the question, for the quote.
+func bestSentence(question string, h retrieval.Hit, concepts []retrieval.Concept) string {
+	chosen, _ := extract(question, []retrieval.Hit{h}, concepts)
+	if len(chosen) == 0 {
+		return firstSentence(h.Passage.Text)
+	}
+	return chosen[0].text
+}
+
+func firstSentence(text string) string {
+	for _, s := range corpus.Sentences(text) {
+		return s
+	}
+	return text
 }
 
 // covered decides whether the best sentence answers the question: it must mention enough of the

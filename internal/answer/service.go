@@ -34,14 +34,17 @@ type Service struct {
 	topics []string
 	// events names the conferences the reports are about.
 	events []string
+	// langs are the languages of the reports.
+	langs []string
 }
 
 // Writer writes an answer with a language model; nil means extractive answers only.
 type Writer interface {
 	// Translate returns the question in each target language.
 	Translate(ctx context.Context, question string, langs []string) (map[string]string, error)
-	// Write returns an answer with [n] citations to the numbered passages.
-	Write(ctx context.Context, req WriteRequest) (string, error)
+	// Write returns an answer citing the numbered passages (req.Hits[i] is [i+1]), with
+	// citations to passages that do not exist already removed, and the citation numbers it used.
+	Write(ctx context.Context, req WriteRequest) (text string, used []int, err error)
 }
 
 // WriteRequest is what a Writer needs to answer.
@@ -79,6 +82,7 @@ func NewService(s Searcher, cat *i18n.Catalog, opts Options) *Service {
 		log:      opts.Logger,
 		topics:   opts.Topics,
 		events:   opts.Events,
+		langs:    opts.CorpusLangs,
 	}
 }
 
