@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -10,7 +12,9 @@ import (
 
 	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/answer"
+	"github.com/takeaway-bot/takeaway/internal/config"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
+	"github.com/takeaway-bot/takeaway/internal/llm"
 	"github.com/takeaway-bot/takeaway/retrieval"
 )
 
@@ -20,50 +24,71 @@ type app struct {
 	index   *retrieval.Index
 	service *answer.Service
 	catalog *i18n.Catalog
-}
-
-// appConfig is what building the core needs.
-type appConfig struct {
-	// DataDir holds ingested reports and the dense index snapshot; "" keeps everything in memory.
-	DataDir string
-	Logger  *slog.Logger
+	log     *slog.Logger
 }
 
 // reportsDir is where `takeaway ingest` keeps reports.
 func reportsDir(dataDir string) string { return filepath.Join(dataDir, "reports") }
 
-// newApp loads the default corpus plus ingested reports (a broken one is logged by name and
-// skipped) and builds the index.
-func newApp(ctx context.Context, cfg appConfig) (*app, error) {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+// newApp loads the default corpus plus ingested and configured reports (a broken one is logged
+// by name and skipped), builds the index and, when a model is configured, connects it.
+func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
 	loader := corpus.NewLoader(i18n.Supported())
 	c, err := loader.Default()
 	if err != nil {
 		return nil, err
 	}
+	var extra []string
 	if cfg.DataDir != "" {
-		dir := reportsDir(cfg.DataDir)
-		if _, err := os.Stat(dir); err == nil {
-			docs, errs := loader.LoadPaths(dir)
-			for _, e := range errs {
-				cfg.Logger.Warn("report skipped", "err", e)
-			}
-			for _, d := range docs {
-				c.Add(d)
-			}
+		if _, err := os.Stat(reportsDir(cfg.DataDir)); err == nil {
+			extra = append(extra, reportsDir(cfg.DataDir))
 		}
 	}
-	idx, err := retrieval.Build(ctx, c, retrieval.Options{DataDir: cfg.DataDir, Languages: i18n.Supported(), Logger: cfg.Logger})
+	extra = append(extra, cfg.Reports...)
+	if len(extra) > 0 {
+		docs, errs := loader.LoadPaths(extra...)
+		for _, e := range errs {
+			log.Warn("report skipped", "err", e)
+		}
+		for _, d := range docs {
+			c.Add(d)
+		}
+	}
+
+	opts := retrieval.Options{DataDir: cfg.DataDir, Languages: i18n.Supported(), Logger: log}
+	var writer answer.Writer
+	if cfg.LLM.Provider != "" {
+		lc := llmConfig(cfg)
+		if err := lc.Validate(); err != nil {
+			return nil, fmt.Errorf("model configuration: %w", err)
+		}
+		if cfg.LLM.Model != "" {
+			client, err := llm.New(lc)
+			if err != nil {
+				return nil, err
+			}
+			writer = llm.NewWriter(client)
+		}
+		if cfg.LLM.EmbeddingModel != "" {
+			emb, err := llm.NewEmbedder(lc)
+			if err != nil {
+				return nil, err
+			}
+			opts.Embedder, opts.EmbedderID = emb, llm.EmbedderID(lc)
+		}
+	}
+	idx, err := retrieval.Build(ctx, c, opts)
 	if err != nil {
+		if errors.Is(err, llm.ErrUnavailable) {
+			return nil, fmt.Errorf("the embeddings provider is unreachable (%w): check TAKEAWAY_LLM_BASE_URL, or unset TAKEAWAY_EMBEDDING_MODEL to use the built-in embedder", err)
+		}
 		return nil, err
 	}
 	cat, err := i18n.New()
 	if err != nil {
 		return nil, err
 	}
-	var topics, events []string
+	var topics, events, langs []string
 	seen := map[string]bool{}
 	for _, r := range c.Reports {
 		topic := r.Title
@@ -78,10 +103,21 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 			}
 			events = append(events, name)
 		}
+		if !seen["lang:"+r.Lang] {
+			seen["lang:"+r.Lang] = true
+			langs = append(langs, r.Lang)
+		}
 	}
 	sort.Strings(events)
-	svc := answer.NewService(idx, cat, answer.Options{Logger: cfg.Logger, Topics: topics, Events: events})
-	return &app{corpus: c, index: idx, service: svc, catalog: cat}, nil
+	svc := answer.NewService(idx, cat, answer.Options{Logger: log, Topics: topics, Events: events, Writer: writer, CorpusLangs: langs})
+	return &app{corpus: c, index: idx, service: svc, catalog: cat, log: log}, nil
+}
+
+func llmConfig(cfg config.Config) llm.Config {
+	return llm.Config{
+		Provider: cfg.LLM.Provider, BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey,
+		Model: cfg.LLM.Model, EmbeddingModel: cfg.LLM.EmbeddingModel, Timeout: cfg.LLM.Timeout.Duration,
+	}
 }
 
 func (a *app) Close() error {
@@ -91,16 +127,17 @@ func (a *app) Close() error {
 	return nil
 }
 
-// defaultDataDir follows the XDG convention: $XDG_DATA_HOME/takeaway or ~/.local/share/takeaway.
-func defaultDataDir(getenv func(string) string) string {
-	if d := getenv("TAKEAWAY_DATA_DIR"); d != "" {
-		return d
+// newLogger builds the process logger from the configuration. Terminal commands (quiet) only
+// show warnings unless debug logging is asked for.
+func newLogger(cfg config.Config, w io.Writer, quiet bool) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	if quiet && level > slog.LevelDebug {
+		level = slog.LevelWarn
 	}
-	if d := getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "takeaway")
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
 	}
-	if home, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(home, ".local", "share", "takeaway")
-	}
-	return ""
+	return slog.New(slog.NewTextHandler(w, opts))
 }

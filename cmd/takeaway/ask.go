@@ -28,7 +28,11 @@ func runAsk(ctx context.Context, env *environment, args []string) error {
 	if *lang != "" && !i18n.IsSupported(i18n.Base(*lang)) {
 		return fmt.Errorf("--lang %q is not supported: use one of %s", *lang, strings.Join(i18n.Supported(), ", "))
 	}
-	a, err := newApp(ctx, appConfig{DataDir: defaultDataDir(env.getenv)})
+	cfg, err := env.config(false)
+	if err != nil {
+		return err
+	}
+	a, err := newApp(ctx, cfg, newLogger(cfg, env.stderr, true))
 	if err != nil {
 		return err
 	}

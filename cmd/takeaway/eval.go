@@ -36,7 +36,11 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *cases, err)
 	}
-	a, err := newApp(ctx, appConfig{})
+	cfg, err := env.config(false)
+	if err != nil {
+		return err
+	}
+	a, err := newApp(ctx, cfg, newLogger(cfg, env.stderr, true))
 	if err != nil {
 		return err
 	}

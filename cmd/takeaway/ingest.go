@@ -17,10 +17,11 @@ func runIngest(_ context.Context, env *environment, args []string) error {
 	if len(args) == 0 {
 		return errors.New("no path: takeaway ingest FILE_OR_FOLDER…")
 	}
-	dataDir := defaultDataDir(env.getenv)
-	if dataDir == "" {
-		return errors.New("no data directory: set TAKEAWAY_DATA_DIR")
+	cfg, err := env.config(false)
+	if err != nil {
+		return err
 	}
+	dataDir := cfg.DataDir
 	dir := reportsDir(dataDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)

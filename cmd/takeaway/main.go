@@ -8,7 +8,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"github.com/takeaway-bot/takeaway/internal/config"
 )
 
 func main() {
@@ -29,6 +32,20 @@ type environment struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// configPath is the --config file given before the subcommand, if any.
+	configPath string
+}
+
+// config loads and validates the configuration; serving requires the Slack settings.
+func (e *environment) config(serving bool) (config.Config, error) {
+	cfg, err := config.Load(e.configPath, e.getenv)
+	if err != nil {
+		return config.Config{}, err
+	}
+	if err := cfg.Validate(serving); err != nil {
+		return config.Config{}, fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	return cfg, nil
 }
 
 func commands() []command {
@@ -36,11 +53,17 @@ func commands() []command {
 		{"ask", "ask [--lang xx] [--json] QUESTION", "answer a question from the reports", runAsk},
 		{"eval", "eval --cases FILE [--k N] [--json]", "measure retrieval and answers on question cases", runEval},
 		{"ingest", "ingest PATH…", "add report files or folders to the bot's reports", runIngest},
+		{"config", "config", "validate and print the effective configuration (secrets redacted)", runConfig},
 	}
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	env := &environment{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	if len(args) >= 2 && (args[0] == "--config" || args[0] == "-config") {
+		env.configPath, args = args[1], args[2:]
+	} else if len(args) >= 1 && strings.HasPrefix(args[0], "--config=") {
+		env.configPath, args = strings.TrimPrefix(args[0], "--config="), args[1:]
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		return 0
@@ -61,7 +84,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "takeaway answers questions about tech conferences from attendee reports.")
-	fmt.Fprintln(w, "\nUsage:")
+	fmt.Fprintln(w, "\nUsage: takeaway [--config FILE] COMMAND [ARGS]")
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  takeaway %-36s %s\n", c.usage, c.summary)
 	}

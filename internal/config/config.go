@@ -56,8 +56,24 @@ type LLM struct {
 	APIKey         string        `env:"TAKEAWAY_LLM_API_KEY" toml:"api_key"`
 	Model          string        `env:"TAKEAWAY_LLM_MODEL" toml:"model"`
 	EmbeddingModel string        `env:"TAKEAWAY_EMBEDDING_MODEL" toml:"embedding_model"`
-	Timeout        time.Duration `env:"TAKEAWAY_LLM_TIMEOUT" toml:"timeout"`
+	Timeout        Duration `env:"TAKEAWAY_LLM_TIMEOUT" toml:"timeout"`
 }
+
+// Duration is a time.Duration written as "20s" in files, the environment and printouts.
+type Duration struct{ time.Duration }
+
+// UnmarshalText parses a Go duration such as 20s or 1m30s.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(strings.TrimSpace(string(b)))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration: use a value such as 20s or 1m", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText prints the duration as Go writes it (20s).
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
 // Daily configures the daily takeaway posts.
 type Daily struct {
@@ -104,7 +120,7 @@ func Defaults(getenv func(string) string) Config {
 		LogLevel:  "info",
 		LogFormat: "text",
 		Slack:     Slack{RatePerUser: 10, MaxConcurrent: 8},
-		LLM:       LLM{Timeout: 20 * time.Second},
+		LLM:       LLM{Timeout: Duration{20 * time.Second}},
 	}
 }
 
@@ -196,7 +212,7 @@ func (c Config) Validate(serving bool) error {
 	if c.Slack.MaxConcurrent < 1 {
 		bad("TAKEAWAY_MAX_CONCURRENT=%d: use a positive number, e.g. 8", c.Slack.MaxConcurrent)
 	}
-	if c.LLM.Timeout <= 0 {
+	if c.LLM.Timeout.Duration <= 0 {
 		bad("TAKEAWAY_LLM_TIMEOUT=%s: use a positive duration such as 20s", c.LLM.Timeout)
 	}
 	for _, d := range c.Daily.Channels {

@@ -1,0 +1,345 @@
+// Package bot answers questions about tech conferences in Slack, through slash commands,
+// mentions, direct messages and the assistant pane.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/takeaway-bot/takeaway/internal/answer"
+	"github.com/takeaway-bot/takeaway/internal/i18n"
+)
+
+// Answerer answers one question; the bot never looks inside how.
+type Answerer interface {
+	Ask(ctx context.Context, q answer.Question) (answer.Answer, error)
+}
+
+// Sources lists the reports the answerer draws on, for /takeaway sources.
+type Sources interface {
+	Sources() []Source
+}
+
+// Source is one attendee report as the bot lists it.
+type Source struct {
+	Title, Publisher, Event, Lang, URL string
+}
+
+// Store is the little state the bot keeps: seen events, language choices, feedback and
+// the question log.
+type Store interface {
+	// MarkEventSeen records eventID and reports whether this call was the first to do
+	// so within ttl.
+	MarkEventSeen(ctx context.Context, eventID string, ttl time.Duration) (first bool, err error)
+	// SetUserLang stores a user's answer language; "" clears it.
+	SetUserLang(ctx context.Context, userID, lang string) error
+	// UserLang returns a user's answer language, or "" when unset.
+	UserLang(ctx context.Context, userID string) (string, error)
+	// RecordFeedback stores a vote on an answer.
+	RecordFeedback(ctx context.Context, f Feedback) error
+	// LogQuestion appends an entry to the question log.
+	LogQuestion(ctx context.Context, q QuestionLog) error
+}
+
+// Vote values of Feedback.Vote.
+const (
+	VoteUp   = "up"
+	VoteDown = "down"
+)
+
+// Feedback is one user's vote on one answer.
+type Feedback struct {
+	UserID, Channel, MessageTS string
+	// Vote is VoteUp or VoteDown.
+	Vote string
+	// Question is the question the answer replied to, when the bot still remembers it.
+	Question string
+	At       time.Time
+}
+
+// Outcome values of QuestionLog.Outcome.
+const (
+	OutcomeAnswered    = "answered"
+	OutcomeNotFound    = "not_found"
+	OutcomeError       = "error"
+	OutcomeRateLimited = "rate_limited"
+	OutcomeBusy        = "busy"
+)
+
+// QuestionLog is one question the bot was asked and what came of it.
+type QuestionLog struct {
+	At time.Time
+	// RequestID is the Slack event ID or trigger ID, to correlate with logs.
+	RequestID string
+	// Surface is where the question came from: slash, mention, dm or assistant.
+	Surface string
+	// Lang is the language of the answer, or of the user when there was none.
+	Lang string
+	// Mode is the answering mode (extractive, llm), empty without an answer.
+	Mode string
+	// Outcome is one of the Outcome constants.
+	Outcome   string
+	Question  string
+	LatencyMS int64
+}
+
+// Config is everything the bot needs to run; cmd fills it from the environment.
+type Config struct {
+	// BotToken is the bot user's token (SLACK_BOT_TOKEN, xoxb-…).
+	BotToken string
+	// AppToken is the app-level token (SLACK_APP_TOKEN, xapp-…); when set, Run uses
+	// Socket Mode.
+	AppToken string
+	// SigningSecret verifies requests from Slack; when set, Run serves HTTP on Addr.
+	SigningSecret string
+	// APIURL overrides Slack's Web API base URL (it must end with "/"), for tests.
+	APIURL string
+	// Addr is the HTTP listen address in HTTP mode; the default is ":3000".
+	Addr string
+	// RatePerUser is how many questions one user may ask per minute; the default is 10.
+	RatePerUser int
+	// MaxConcurrent caps the answers computed at once; the default is 8.
+	MaxConcurrent int
+	// QueueWait is how long a question may wait for a free slot before the user is told
+	// the bot is busy; the default is 10 seconds.
+	QueueWait time.Duration
+	// LocaleTTL is how long a user's Slack locale is cached; the default is one hour.
+	LocaleTTL time.Duration
+	// RetryBackoff is the first wait before retrying a Slack 5xx; it doubles on each
+	// retry. The default is 500 milliseconds.
+	RetryBackoff time.Duration
+	// HTTPClient calls Slack's Web API; the default has a 30-second timeout.
+	HTTPClient *http.Client
+	// Logger receives operational logs; the default discards them.
+	Logger *slog.Logger
+	// Clock tells the time (rate limits, caches, logs); the default is time.Now.
+	Clock func() time.Time
+}
+
+// Defaults and fixed limits.
+const (
+	defaultAddr          = ":3000"
+	defaultRatePerUser   = 10
+	defaultMaxConcurrent = 8
+	defaultQueueWait     = 10 * time.Second
+	defaultLocaleTTL     = time.Hour
+	defaultRetryBackoff  = 500 * time.Millisecond
+	// drainTimeout bounds how long Shutdown waits for answers in flight.
+	drainTimeout = 10 * time.Second
+	// dedupeTTL outlives Slack's retry schedule (immediately, 1 and 5 minutes later).
+	dedupeTTL = time.Hour
+	// answerTimeout bounds one answer, model included.
+	answerTimeout = 2 * time.Minute
+)
+
+// identity is who the bot is, as auth.test reports it.
+type identity struct {
+	UserID, BotID, TeamID string
+}
+
+// Bot serves one Slack workspace.
+type Bot struct {
+	cfg      Config
+	api      *slack.Client
+	answerer Answerer
+	sources  Sources
+	store    Store
+	cat      *i18n.Catalog
+	log      *slog.Logger
+	now      func() time.Time
+	commands []command
+	limiter  *limiter
+	sem      chan struct{}
+	locales  *localeCache
+	answers  *answerCache
+	ident    atomic.Pointer[identity]
+
+	// sleep waits between retries; tests replace it to record waits without waiting.
+	sleep func(ctx context.Context, d time.Duration) error
+	// streamInterval is the least time between two updates of a streamed answer.
+	streamInterval time.Duration
+	// pingInterval is how long Socket Mode waits for Slack's ping before reconnecting.
+	pingInterval time.Duration
+
+	mu      sync.Mutex
+	closing bool
+	server  *http.Server
+	// inflight counts requests being handled, so that Shutdown can drain them.
+	inflight   sync.WaitGroup
+	workCtx    context.Context
+	cancelWork context.CancelFunc
+}
+
+// New checks cfg, fills in defaults and returns a bot ready to Run. It does not call Slack.
+func New(cfg Config, a Answerer, src Sources, st Store) (*Bot, error) {
+	if a == nil {
+		return nil, errors.New("bot: no answerer")
+	}
+	if st == nil {
+		return nil, errors.New("bot: no store")
+	}
+	if cfg.APIURL != "" && !strings.HasSuffix(cfg.APIURL, "/") {
+		return nil, fmt.Errorf("bot: API URL %q must end with \"/\"", cfg.APIURL)
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = defaultAddr
+	}
+	if cfg.RatePerUser <= 0 {
+		cfg.RatePerUser = defaultRatePerUser
+	}
+	if cfg.MaxConcurrent <= 0 {
+		cfg.MaxConcurrent = defaultMaxConcurrent
+	}
+	if cfg.QueueWait <= 0 {
+		cfg.QueueWait = defaultQueueWait
+	}
+	if cfg.LocaleTTL <= 0 {
+		cfg.LocaleTTL = defaultLocaleTTL
+	}
+	if cfg.RetryBackoff <= 0 {
+		cfg.RetryBackoff = defaultRetryBackoff
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	cat, err := i18n.New()
+	if err != nil {
+		return nil, fmt.Errorf("bot: %w", err)
+	}
+	b := &Bot{
+		cfg:            cfg,
+		answerer:       a,
+		sources:        src,
+		store:          st,
+		cat:            cat,
+		log:            cfg.Logger,
+		now:            cfg.Clock,
+		limiter:        newLimiter(cfg.RatePerUser, cfg.Clock),
+		sem:            make(chan struct{}, cfg.MaxConcurrent),
+		locales:        newLocaleCache(cfg.LocaleTTL, cfg.Clock),
+		answers:        newAnswerCache(answerCacheTTL, cfg.Clock),
+		sleep:          sleepContext,
+		streamInterval: time.Second,
+		pingInterval:   30 * time.Second,
+	}
+	b.api = slack.New(cfg.BotToken, b.slackOptions()...)
+	b.commands = newCommands()
+	b.workCtx, b.cancelWork = context.WithCancel(context.Background())
+	return b, nil
+}
+
+// slackOptions configures a Web API client for Slack or for the test server.
+func (b *Bot) slackOptions() []slack.Option {
+	opts := []slack.Option{slack.OptionHTTPClient(b.cfg.HTTPClient)}
+	if b.cfg.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(b.cfg.APIURL))
+	}
+	return opts
+}
+
+// Run checks the token, then serves Socket Mode (when AppToken is set) and HTTP (when
+// SigningSecret is set) until ctx is cancelled; it returns after draining answers in flight.
+func (b *Bot) Run(ctx context.Context) error {
+	if b.cfg.AppToken == "" && b.cfg.SigningSecret == "" {
+		return errors.New("bot: set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")
+	}
+	if err := b.Check(ctx); err != nil {
+		return err
+	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop() // stops Socket Mode when HTTP fails, and the other way round
+	errc := make(chan error, 2)
+	if b.cfg.SigningSecret != "" {
+		ln, err := net.Listen("tcp", b.cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("bot: listen on %s: %w", b.cfg.Addr, err)
+		}
+		srv := &http.Server{Handler: b.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		b.mu.Lock()
+		b.server = srv
+		b.mu.Unlock()
+		b.log.Info("serving Slack requests over HTTP", "addr", ln.Addr().String())
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("bot: HTTP server: %w", err)
+			}
+		}()
+	}
+	if b.cfg.AppToken != "" {
+		go func() {
+			if err := b.runSocketMode(ctx); err != nil {
+				errc <- err
+			}
+		}()
+	}
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	stop()
+	drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+	defer cancel()
+	return errors.Join(runErr, b.Shutdown(drainCtx))
+}
+
+// Shutdown stops taking requests and waits for the answers in flight, at most ten
+// seconds or until ctx ends; then it abandons what is left.
+func (b *Bot) Shutdown(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, drainTimeout)
+	defer cancel()
+	b.mu.Lock()
+	b.closing = true
+	srv := b.server
+	b.mu.Unlock()
+	var errs []error
+	if srv != nil {
+		if err := srv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("bot: stopping HTTP server: %w", err))
+		}
+	}
+	drained := make(chan struct{})
+	go func() {
+		b.inflight.Wait()
+		close(drained)
+	}()
+	select {
+	case <-drained:
+	case <-ctx.Done():
+		errs = append(errs, fmt.Errorf("bot: answers still in flight at shutdown: %w", ctx.Err()))
+	}
+	b.cancelWork() // abandons what is left, if anything
+	return errors.Join(errs...)
+}
+
+// sleepContext waits for d or until ctx ends.
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
