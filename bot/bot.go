@@ -121,6 +121,9 @@ type Config struct {
 	RetryBackoff time.Duration
 	// HTTPClient calls Slack's Web API; the default has a 30-second timeout.
 	HTTPClient *http.Client
+	// Routes are served beside /slack/events on Addr (health checks, metrics); with routes,
+	// Run serves HTTP on Addr in Socket Mode too.
+	Routes map[string]http.Handler
 	// Logger receives operational logs; the default discards them.
 	Logger *slog.Logger
 	// Clock tells the time (rate limits, caches, logs); the default is time.Now.
@@ -266,7 +269,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	ctx, stop := context.WithCancel(ctx)
 	defer stop() // stops Socket Mode when HTTP fails, and the other way round
 	errc := make(chan error, 2)
-	if b.cfg.SigningSecret != "" {
+	if b.cfg.SigningSecret != "" || len(b.cfg.Routes) > 0 {
 		ln, err := net.Listen("tcp", b.cfg.Addr)
 		if err != nil {
 			return fmt.Errorf("bot: listen on %s: %w", b.cfg.Addr, err)

@@ -21,7 +21,12 @@ const maxBody = 1 << 20
 // payloads. Every request must carry a valid signature.
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /slack/events", b.serveEvents)
+	if b.cfg.SigningSecret != "" {
+		mux.HandleFunc("POST /slack/events", b.serveEvents)
+	}
+	for pattern, h := range b.cfg.Routes {
+		mux.Handle(pattern, h)
+	}
 	return mux
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/takeaway-bot/takeaway/internal/config"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
 	"github.com/takeaway-bot/takeaway/internal/llm"
+	"github.com/takeaway-bot/takeaway/internal/metrics"
 	"github.com/takeaway-bot/takeaway/retrieval"
 )
 
@@ -32,7 +33,7 @@ func reportsDir(dataDir string) string { return filepath.Join(dataDir, "reports"
 
 // newApp loads the default corpus plus ingested and configured reports (a broken one is logged
 // by name and skipped), builds the index and, when a model is configured, connects it.
-func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
+func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics.Metrics) (*app, error) {
 	loader := corpus.NewLoader(i18n.Supported())
 	c, err := loader.Default()
 	if err != nil {
@@ -109,7 +110,14 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		}
 	}
 	sort.Strings(events)
-	svc := answer.NewService(idx, cat, answer.Options{Logger: log, Topics: topics, Events: events, Writer: writer, CorpusLangs: langs})
+	var searcher answer.Searcher = idx
+	if m != nil {
+		searcher = timedSearcher{idx, m}
+		if writer != nil {
+			writer = countingWriter{writer, m}
+		}
+	}
+	svc := answer.NewService(searcher, cat, answer.Options{Logger: log, Topics: topics, Events: events, Writer: writer, CorpusLangs: langs})
 	return &app{corpus: c, index: idx, service: svc, catalog: cat, log: log}, nil
 }
 

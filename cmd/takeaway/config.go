@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+
+	"github.com/takeaway-bot/takeaway/bot"
 )
 
 // runConfig validates the configuration as `takeaway serve` would and prints it, secrets redacted.
@@ -15,5 +17,11 @@ func runConfig(_ context.Context, env *environment, args []string) error {
 		return err
 	}
 	fmt.Fprint(env.stdout, cfg.String())
+	return nil
+}
+
+// runManifest prints the Slack app manifest to paste into api.slack.com/apps.
+func runManifest(_ context.Context, env *environment, _ []string) error {
+	fmt.Fprintln(env.stdout, bot.Manifest("takeaway"))
 	return nil
 }

@@ -40,7 +40,7 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := newApp(ctx, cfg, newLogger(cfg, env.stderr, true))
+	a, err := newApp(ctx, cfg, newLogger(cfg, env.stderr, true), nil)
 	if err != nil {
 		return err
 	}

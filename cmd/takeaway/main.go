@@ -53,6 +53,8 @@ func commands() []command {
 		{"ask", "ask [--lang xx] [--json] QUESTION", "answer a question from the reports", runAsk},
 		{"eval", "eval --cases FILE [--k N] [--json]", "measure retrieval and answers on question cases", runEval},
 		{"ingest", "ingest PATH…", "add report files or folders to the bot's reports", runIngest},
+		{"serve", "serve", "run the Slack bot (Socket Mode and/or HTTP; see the README)", runServe},
+		{"manifest", "manifest", "print the Slack app manifest", runManifest},
 		{"config", "config", "validate and print the effective configuration (secrets redacted)", runConfig},
 	}
 }

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/takeaway-bot/takeaway/bot"
+	"github.com/takeaway-bot/takeaway/internal/answer"
+	"github.com/takeaway-bot/takeaway/internal/metrics"
+	"github.com/takeaway-bot/takeaway/internal/store"
+	"github.com/takeaway-bot/takeaway/retrieval"
+)
+
+// timedSearcher records the latency of every search.
+type timedSearcher struct {
+	*retrieval.Index
+	m *metrics.Metrics
+}
+
+func (t timedSearcher) Search(ctx context.Context, q retrieval.Query) ([]retrieval.Hit, error) {
+	start := time.Now()
+	hits, err := t.Index.Search(ctx, q)
+	t.m.RetrievalSeconds.Observe(time.Since(start).Seconds())
+	return hits, err
+}
+
+// countingWriter counts failed model calls.
+type countingWriter struct {
+	answer.Writer
+	m *metrics.Metrics
+}
+
+func (c countingWriter) Translate(ctx context.Context, q string, langs []string) (map[string]string, error) {
+	out, err := c.Writer.Translate(ctx, q, langs)
+	if err != nil {
+		c.m.LLMErrors.WithLabelValues("translate").Inc()
+	}
+	return out, err
+}
+
+func (c countingWriter) Write(ctx context.Context, req answer.WriteRequest) (string, []int, error) {
+	text, used, err := c.Writer.Write(ctx, req)
+	if err != nil {
+		c.m.LLMErrors.WithLabelValues("answer").Inc()
+	}
+	return text, used, err
+}
+
+// botStore adapts the state store to the bot, and counts questions and feedback on the way.
+type botStore struct {
+	st store.Store
+	m  *metrics.Metrics
+}
+
+func (b botStore) MarkEventSeen(ctx context.Context, id string, ttl time.Duration) (bool, error) {
+	return b.st.MarkEventSeen(ctx, id, ttl)
+}
+
+func (b botStore) SetUserLang(ctx context.Context, user, lang string) error {
+	return b.st.SetUserLang(ctx, user, lang)
+}
+
+func (b botStore) UserLang(ctx context.Context, user string) (string, error) {
+	return b.st.UserLang(ctx, user)
+}
+
+func (b botStore) RecordFeedback(ctx context.Context, f bot.Feedback) error {
+	b.m.Feedback.WithLabelValues(f.Vote).Inc()
+	return b.st.RecordFeedback(ctx, store.Feedback(f))
+}
+
+func (b botStore) LogQuestion(ctx context.Context, q bot.QuestionLog) error {
+	b.m.Questions.WithLabelValues(q.Surface, q.Lang, q.Mode, q.Outcome).Inc()
+	if q.Outcome == bot.OutcomeAnswered || q.Outcome == bot.OutcomeNotFound {
+		b.m.AnswerSeconds.WithLabelValues(q.Surface).Observe(float64(q.LatencyMS) / 1000)
+	}
+	return b.st.LogQuestion(ctx, store.QuestionLog(q))
+}
+
+// corpusSources lists the reports for /takeaway sources.
+type corpusSources struct{ a *app }
+
+func (c corpusSources) Sources() []bot.Source {
+	out := make([]bot.Source, 0, len(c.a.corpus.Reports))
+	for _, r := range c.a.corpus.Reports {
+		event := r.Event.Name
+		if r.Event.City != "" {
+			event += ", " + r.Event.City
+		}
+		url := r.URL
+		if url == "" && len(r.TranslationOf) > 4 && r.TranslationOf[:4] == "http" {
+			url = r.TranslationOf
+		}
+		out = append(out, bot.Source{Title: r.Title, Publisher: r.Publisher, Event: event, Lang: r.Lang, URL: url})
+	}
+	return out
+}

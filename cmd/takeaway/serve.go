@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/takeaway-bot/takeaway/bot"
+	"github.com/takeaway-bot/takeaway/internal/metrics"
+	"github.com/takeaway-bot/takeaway/internal/store"
+)
+
+// runServe runs the Slack bot: Socket Mode and/or HTTP, with health, readiness and metrics on
+// TAKEAWAY_ADDR, until interrupted; in-flight answers are drained on the way out.
+func runServe(ctx context.Context, env *environment, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected arguments %q: configure serve with environment variables (see takeaway config)", args)
+	}
+	cfg, err := env.config(true)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, env.stderr, false)
+	m := metrics.New()
+	a, err := newApp(ctx, cfg, log, m)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	st, err := store.Open(ctx, cfg.DataDir, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("open state store: %w", err)
+	}
+	defer st.Close()
+
+	ready := &readiness{}
+	b, err := bot.New(bot.Config{
+		BotToken:      cfg.Slack.BotToken,
+		AppToken:      cfg.Slack.AppToken,
+		SigningSecret: cfg.Slack.SigningSecret,
+		APIURL:        cfg.Slack.APIURL,
+		Addr:          cfg.Addr,
+		RatePerUser:   cfg.Slack.RatePerUser,
+		MaxConcurrent: cfg.Slack.MaxConcurrent,
+		HTTPClient:    &http.Client{Timeout: 30 * time.Second, Transport: metrics.Transport{Metrics: m}},
+		Logger:        log,
+		Routes: map[string]http.Handler{
+			"GET /healthz": http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") }),
+			"GET /readyz":  ready,
+			"GET /metrics": m.Handler(),
+		},
+	}, a.service, corpusSources{a}, botStore{st: st, m: m})
+	if err != nil {
+		return err
+	}
+	// Start-up fails fast, naming the token, when Slack rejects it.
+	if err := b.Check(ctx); err != nil {
+		return err
+	}
+	ready.check = b.Check
+	log.Info("takeaway serving", "reports", len(a.corpus.Reports), "passages", len(a.corpus.Passages),
+		"socket_mode", cfg.Slack.AppToken != "", "http_mode", cfg.Slack.SigningSecret != "", "addr", cfg.Addr)
+	if err := b.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	log.Info("takeaway stopped")
+	return nil
+}
+
+// readiness answers /readyz: the index is loaded (it is, once serving) and Slack answers
+// auth.test. The Slack check is cached for a few seconds so probes do not hammer the API.
+type readiness struct {
+	check func(context.Context) error
+
+	mu      sync.Mutex
+	checked time.Time
+	last    error
+}
+
+func (r *readiness) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if r.check == nil {
+		http.Error(w, "starting", http.StatusServiceUnavailable)
+		return
+	}
+	r.mu.Lock()
+	if time.Since(r.checked) > 10*time.Second {
+		ctx, cancel := context.WithTimeout(req.Context(), 5*time.Second)
+		r.last = r.check(ctx)
+		cancel()
+		r.checked = time.Now()
+	}
+	err := r.last
+	r.mu.Unlock()
+	if err != nil {
+		http.Error(w, "slack unreachable: "+err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	fmt.Fprintln(w, "ready")
+}
