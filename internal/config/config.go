@@ -51,11 +51,11 @@ type Slack struct {
 
 // LLM configures the optional language model and embeddings provider.
 type LLM struct {
-	Provider       string        `env:"TAKEAWAY_LLM_PROVIDER" toml:"provider"`
-	BaseURL        string        `env:"TAKEAWAY_LLM_BASE_URL" toml:"base_url"`
-	APIKey         string        `env:"TAKEAWAY_LLM_API_KEY" toml:"api_key"`
-	Model          string        `env:"TAKEAWAY_LLM_MODEL" toml:"model"`
-	EmbeddingModel string        `env:"TAKEAWAY_EMBEDDING_MODEL" toml:"embedding_model"`
+	Provider       string   `env:"TAKEAWAY_LLM_PROVIDER" toml:"provider"`
+	BaseURL        string   `env:"TAKEAWAY_LLM_BASE_URL" toml:"base_url"`
+	APIKey         string   `env:"TAKEAWAY_LLM_API_KEY" toml:"api_key"`
+	Model          string   `env:"TAKEAWAY_LLM_MODEL" toml:"model"`
+	EmbeddingModel string   `env:"TAKEAWAY_EMBEDDING_MODEL" toml:"embedding_model"`
 	Timeout        Duration `env:"TAKEAWAY_LLM_TIMEOUT" toml:"timeout"`
 }
 
