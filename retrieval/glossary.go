@@ -90,11 +90,25 @@ func (g *Glossary) matches(text, lang string) []match {
 	var out []match
 	folded := foldText(text)
 	if lang == "zh" || lang == "ja" {
-		var keys []string
+		// CJK forms match as substrings (that is the segmentation); Latin forms in these
+		// columns ("ga", "api") must match whole words, or "ga" would match inside "brigade".
+		var keys, words []string
+		latin := map[string]bool{}
+		for _, w := range tokenize(folded) {
+			latin[w] = true
+		}
 		for k := range forms {
-			if strings.Contains(folded, k) {
-				keys = append(keys, k)
+			if isHanWord([]rune(k)) {
+				if strings.Contains(folded, k) {
+					keys = append(keys, k)
+				}
+			} else if latin[k] {
+				words = append(words, k)
 			}
+		}
+		sort.Strings(words)
+		for _, k := range words {
+			out = append(out, matchesOf(k, forms[k])...)
 		}
 		sort.Slice(keys, func(i, j int) bool {
 			if a, b := utf8.RuneCountInString(keys[i]), utf8.RuneCountInString(keys[j]); a != b {
@@ -132,6 +146,14 @@ func (g *Glossary) matches(text, lang string) []match {
 // maxForms caps the forms of one concept used per language: the first forms are the common ones,
 // the rest (rare inflections) mostly add noise to a query.
 const maxForms = 3
+
+func matchesOf(surface string, ids []int) []match {
+	out := make([]match, len(ids))
+	for i, id := range ids {
+		out[i] = match{surface, id}
+	}
+	return out
+}
 
 // Translate returns, per target language, the forms of the glossary phrases found in text.
 func (g *Glossary) Translate(text, lang string, targets []string) map[string][]string {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/takeaway-bot/takeaway/corpus"
 )
@@ -143,8 +144,19 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 func (ix *Index) queryTerms(text, lang string) []string {
 	folded := foldText(text)
 	if lang == "zh" || lang == "ja" {
-		for _, w := range questionWords[lang] {
+		words := append([]string(nil), questionWords[lang]...)
+		sort.Slice(words, func(i, j int) bool { return len(words[i]) > len(words[j]) })
+		for _, w := range words {
 			folded = strings.ReplaceAll(folded, w, " ")
+		}
+		if lang == "ja" {
+			// Hiragana are particles and endings; the subject is in kanji, katakana and Latin.
+			folded = strings.Map(func(r rune) rune {
+				if unicode.Is(unicode.Hiragana, r) {
+					return ' '
+				}
+				return r
+			}, folded)
 		}
 	}
 	var out []string

@@ -1,0 +1,197 @@
+package answer
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/takeaway-bot/takeaway/internal/i18n"
+	"github.com/takeaway-bot/takeaway/internal/lang"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestOffTopicIsNotCovered: questions the reports do not answer get "not covered", in the
+// asker's language, never a random passage dressed as an answer.
+func TestOffTopicIsNotCovered(t *testing.T) {
+	svc := newTestService(t)
+	det := lang.NewDetector(i18n.Supported())
+	for _, q := range offTopic(t) {
+		t.Run(q, func(t *testing.T) {
+			a, err := svc.Ask(context.Background(), Question{Text: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.NotFound || len(a.Citations) != 0 {
+				t.Fatalf("answered %q with %d citations, want not covered:\n%s", q, len(a.Citations), a.Text)
+			}
+			if want := det.Detect(q).Lang; want != "" && a.Lang != want {
+				t.Errorf("answer language %q, want the question's %q", a.Lang, want)
+			}
+			if len(a.Suggestions) == 0 {
+				t.Error("no suggestion of what the reports do cover")
+			}
+		})
+	}
+}
+
+// TestAnswersInTheAskersLanguage: the answer's own words follow the question, whatever the
+// language of the quoted report.
+func TestAnswersInTheAskersLanguage(t *testing.T) {
+	svc := newTestService(t)
+	cat := i18n.MustNew()
+	tests := []struct {
+		q, hint, want string
+	}{
+		{"What is gVisor?", "", "en"},
+		{"Qu'est-ce que gVisor ?", "", "fr"},
+		{"Vad är gVisor?", "", "sv"},
+		{"Was ist gVisor?", "", "de"},
+		{"¿Qué es gVisor?", "", "es"},
+		{"gVisor是什么？", "", "zh"},
+		{"gVisorとは何ですか？", "", "ja"},
+		{"O que é o gVisor?", "", "pt"},
+		{"Che cos'è gVisor?", "", "it"},
+		{"Wat is gVisor?", "", "nl"},
+		{"gVisor?", "sv-SE", "sv"}, // too short to tell: the locale decides
+		{"gVisor?", "", "en"},      // nothing to go on: English
+	}
+	for _, tt := range tests {
+		t.Run(tt.q+"/"+tt.hint, func(t *testing.T) {
+			a, err := svc.Ask(context.Background(), Question{Text: tt.q, LangHint: tt.hint})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Lang != tt.want {
+				t.Fatalf("lang = %q, want %q", a.Lang, tt.want)
+			}
+			if a.NotFound {
+				t.Fatalf("gVisor is covered by the Copenhagen report, got not found:\n%s", a.Text)
+			}
+			framing := strings.SplitN(a.Text, "\n", 2)[0]
+			if !strings.HasPrefix(framing, strings.SplitN(cat.Sprintf(tt.want, i18n.AnswerFramingTitle, "X"), "X", 2)[0]) &&
+				!strings.HasPrefix(framing, strings.SplitN(cat.Sprintf(tt.want, i18n.AnswerFramingOne, "X"), "X", 2)[0]) &&
+				framing != cat.Sprintf(tt.want, i18n.AnswerFraming) {
+				t.Errorf("framing %q is not the %s framing", framing, tt.want)
+			}
+			if !strings.Contains(a.Text, "gVisor") || !strings.Contains(a.Text, "[1]") || len(a.Citations) == 0 {
+				t.Errorf("answer lacks the quote or its citation:\n%s", a.Text)
+			}
+		})
+	}
+}
+
+func TestForcedLanguageWins(t *testing.T) {
+	a, err := newTestService(t).Ask(context.Background(), Question{Text: "What is gVisor?", LangHint: "de", ForceLang: "fr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Lang != "fr" {
+		t.Errorf("lang = %q, want the user's choice fr", a.Lang)
+	}
+}
+
+func TestEmptyQuestion(t *testing.T) {
+	for _, q := range []string{"", "   ", "?", "¿?"} {
+		if _, err := newTestService(t).Ask(context.Background(), Question{Text: q}); !errors.Is(err, ErrEmptyQuestion) {
+			t.Errorf("Ask(%q) error = %v, want ErrEmptyQuestion", q, err)
+		}
+	}
+}
+
+func TestCitationsPointToQuotedPassages(t *testing.T) {
+	a, err := newTestService(t).Ask(context.Background(), Question{Text: "How many CPU cores did CERN's cluster have?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Citations) == 0 {
+		t.Fatalf("no citation:\n%s", a.Text)
+	}
+	for _, c := range a.Citations {
+		p, ok := defaultIndex(t).Passage(c.PassageID)
+		if !ok {
+			t.Fatalf("citation [%d] names unknown passage %s", c.N, c.PassageID)
+		}
+		for _, s := range strings.Split(c.Quote, "\n") {
+			if !strings.Contains(p.Text, strings.TrimSpace(s)) {
+				t.Errorf("citation [%d] quotes %q, which is not in passage %s", c.N, s, c.PassageID)
+			}
+		}
+		if c.Title == "" || c.Event == "" {
+			t.Errorf("citation [%d] does not name its report and event: %+v", c.N, c)
+		}
+	}
+	if !strings.Contains(a.Text, "25000") {
+		t.Errorf("the answer does not quote the figure:\n%s", a.Text)
+	}
+}
+
+func TestTextFragment(t *testing.T) {
+	tests := map[string]string{
+		"Short quote here.": "#:~:text=Short%20quote%20here.",
+		"La prochaine KubeCon + CloudNativeCon Europe se tiendra donc à Amsterdam, du 30 mars": "#:~:text=La%20prochaine%20KubeCon%20+%20CloudNativeCon,du%2030%20mars",
+	}
+	for in, want := range tests {
+		if got := textFragment(in); got != want {
+			t.Errorf("textFragment(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestRenderedAnswersGolden keeps the rendered extractive answers, in several languages, under
+// review. Regenerate with -update.
+func TestRenderedAnswersGolden(t *testing.T) {
+	svc := newTestService(t)
+	questions := []struct{ name, q string }{
+		{"en-next-kubecon", "Where will the next KubeCon Europe take place?"},
+		{"fr-kind", "Qu'est-ce que kind ?"},
+		{"sv-cern", "Vad gjorde CERN under keynoten?"},
+		{"zh-smi", "什么是服务网格接口（SMI）？"},
+		{"de-velero", "Was ist Velero?"},
+		{"es-off-topic", "¿Cuál es el río más largo del mundo?"},
+		{"ja-brigade", "Brigadeとは何ですか？"},
+	}
+	for _, tt := range questions {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := svc.Ask(context.Background(), Question{Text: tt.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := a.Text + "\n\n" + Sources(i18n.MustNew(), a)
+			path := filepath.Join("testdata", tt.name+".golden")
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("rendered answer changed (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// BenchmarkAsk measures one in-process extractive answer on the default corpus.
+func BenchmarkAsk(b *testing.B) {
+	svc := newTestService(b)
+	qs := []string{"When does the next European KubeCon start?", "Vad gjorde CERN under keynoten?", "什么是服务网格接口（SMI）？", "What is the capital of Peru?"}
+	ctx := context.Background()
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := svc.Ask(ctx, Question{Text: qs[i%len(qs)]}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
