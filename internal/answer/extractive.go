@@ -31,6 +31,7 @@ const (
 type candidate struct {
 	hit      int // index in hits
 	sentence int // index in the passage's sentences
+	span     int // number of sentences (1 or 2)
 	text     string
 	score    float64
 	coverage float64
@@ -57,33 +58,61 @@ func extract(question string, hits []retrieval.Hit, concepts []retrieval.Concept
 		sentences[hi] = corpus.Sentences(h.Passage.Text)
 		r := h.Report
 		context := wordSet(strings.Join(append(append([]string{h.Passage.Section, r.Title, r.OriginalTitle, r.Publisher, r.Event.Name, r.Event.City}, r.Authors...), r.Event.Aliases...), " "))
+		credits := make([][]float64, len(sentences[hi]))
 		for si, s := range sentences[hi] {
 			ws := wordSet(s)
-			c := candidate{hit: hi, sentence: si, text: s, matched: map[int]bool{}}
-			got := 0.0
+			credits[si] = make([]float64, len(concepts))
 			for ci, con := range concepts {
 				w := conceptWeight(con)
 				inSentence, inContext := mentions(ws, con), mentions(context, con)
 				switch {
 				case inSentence && inContext:
 					// The sentence names what its section is about: the talk on kind, the Copenhagen report.
-					c.matched[ci] = true
-					got += w * 1.25
+					credits[si][ci] = w * 1.25
 				case inSentence:
-					c.matched[ci] = true
-					got += w
+					credits[si][ci] = w
 				case inContext:
-					got += w / 2
+					credits[si][ci] = w / 2
 				}
 			}
-			c.coverage = min(1, got/total)
-			c.score = got/total + 0.12/float64(1+hi) + kind.bonus(s)
-			if n := len([]rune(s)); n < 25 {
-				c.score -= 0.1
-			} else if n > 450 {
-				c.score -= 0.05
+		}
+		// Candidates are single sentences and pairs of neighbours: an answer often spans two
+		// ("Several projects are worth watching. They are Loki, Jaeger and Kiali.").
+		for si := range sentences[hi] {
+			for span := 1; span <= 2 && si+span <= len(sentences[hi]); span++ {
+				c := candidate{hit: hi, sentence: si, span: span, matched: map[int]bool{}}
+				got, bonus := 0.0, 0.0
+				var texts []string
+				for k := si; k < si+span; k++ {
+					texts = append(texts, sentences[hi][k])
+					bonus = max(bonus, kind.bonus(sentences[hi][k]))
+				}
+				if span == 2 && (strings.HasPrefix(texts[1], "•") || strings.HasSuffix(texts[0], ":")) {
+					continue
+				}
+				c.text = strings.Join(texts, " ")
+				for ci := range concepts {
+					best := 0.0
+					for k := si; k < si+span; k++ {
+						best = max(best, credits[k][ci])
+					}
+					if best >= conceptWeight(concepts[ci]) {
+						c.matched[ci] = true
+					}
+					got += best
+				}
+				c.coverage = min(1, got/total)
+				c.score = got/total + 0.15/float64(1+hi) + bonus
+				if n := len([]rune(c.text)); n < 25 {
+					c.score -= 0.1
+				} else if n > 450 {
+					c.score -= 0.05
+				}
+				if span == 2 {
+					c.score -= 0.04 // a pair must earn its second sentence
+				}
+				cands = append(cands, c)
 			}
-			cands = append(cands, c)
 		}
 	}
 	ranked := sortedByScore(cands)
@@ -91,10 +120,17 @@ func extract(question string, hits []retrieval.Hit, concepts []retrieval.Concept
 		return nil, 0
 	}
 	b := ranked[0]
-	chosen = append(chosen, b)
 	sents := sentences[b.hit]
+	if b.span == 2 {
+		chosen = append(chosen,
+			candidate{hit: b.hit, sentence: b.sentence, span: 1, text: sents[b.sentence], matched: b.matched},
+			candidate{hit: b.hit, sentence: b.sentence + 1, span: 1, text: sents[b.sentence+1], matched: map[int]bool{}})
+	} else {
+		chosen = append(chosen, b)
+	}
 	// A sentence that introduces a list brings the list; a short one brings the next sentence.
-	if strings.HasSuffix(strings.TrimSpace(b.text), ":") || strings.HasSuffix(b.text, "：") {
+	if b.span == 2 {
+	} else if strings.HasSuffix(strings.TrimSpace(b.text), ":") || strings.HasSuffix(b.text, "：") {
 		for j := b.sentence + 1; j < len(sents) && j <= b.sentence+10; j++ {
 			chosen[0].text += "\n" + sents[j]
 		}
@@ -106,7 +142,10 @@ func extract(question string, hits []retrieval.Hit, concepts []retrieval.Concept
 		if len(chosen) >= maxQuoted || c.score < 0.8*b.score {
 			break
 		}
-		if c.hit == b.hit && (c.sentence == b.sentence || c.sentence == b.sentence+1 && len(chosen) > 1) {
+		if c.hit == b.hit && c.sentence < b.sentence+b.span+1 && c.sentence+c.span > b.sentence-1 {
+			continue // overlaps or touches what is already quoted
+		}
+		if c.span == 2 && len(chosen)+2 > maxQuoted {
 			continue
 		}
 		adds := false
@@ -116,7 +155,10 @@ func extract(question string, hits []retrieval.Hit, concepts []retrieval.Concept
 			}
 		}
 		if adds || (c.hit != b.hit && c.score >= 0.95*b.score) || (c.hit == b.hit && c.score >= 0.9*b.score) {
-			chosen = append(chosen, c)
+			sents := sentences[c.hit]
+			for k := c.sentence; k < c.sentence+c.span; k++ {
+				chosen = append(chosen, candidate{hit: c.hit, sentence: k, span: 1, text: sents[k], matched: c.matched})
+			}
 			break
 		}
 	}
