@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -249,4 +250,46 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestNoTextLost: every sentence of a report with five words or more, up to the comment form,
+// ends up in a passage or a section heading.
+func TestNoTextLost(t *testing.T) {
+	l := NewLoader(langs)
+	c, err := l.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range c.Reports {
+		data, err := defaultReports.ReadFile("reports/" + path.Base(r.Source))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var blocks []block
+		if strings.HasSuffix(r.Source, ".md") {
+			_, body, _ := splitFrontMatter(data)
+			blocks = parseMarkdown(body)
+		} else {
+			blocks = parseText(string(data))
+		}
+		var all strings.Builder
+		for _, p := range c.Passages {
+			if p.ReportID == r.ID {
+				all.WriteString(p.Section + "\n" + p.Text + "\n")
+			}
+		}
+		for _, b := range blocks {
+			if endOfArticleRe.MatchString(b.text) {
+				break
+			}
+			if trackbackRe.MatchString(b.text) {
+				continue // trackbacks are page debris by design
+			}
+			for _, sent := range Sentences(b.text) {
+				if len(strings.Fields(sent)) >= 5 && !strings.Contains(all.String(), sent) {
+					t.Errorf("%s: text lost: %q", r.ID, sent)
+				}
+			}
+		}
+	}
 }

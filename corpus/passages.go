@@ -37,6 +37,10 @@ type passageBuilder struct {
 	seen     map[string]bool
 	ids      map[string]int
 	takeover bool // the current section is a take-away section
+	// orphans are the headings pushed since the last passage: if no text follows them, they were
+	// text after all (a closing quote, a signature) and must not be lost.
+	orphans       []block
+	sectionBefore []heading // the section stack before the first orphan
 }
 
 type heading struct {
@@ -79,6 +83,11 @@ func buildPassages(r Report, blocks []block) []Passage {
 		}
 	}
 	b.flushItems()
+	if len(b.orphans) > 0 {
+		b.intro = append(b.orphans, b.intro...)
+		b.orphans = nil
+		b.section = b.sectionBefore
+	}
 	if len(b.intro) > 0 {
 		if n := len(b.out); n > 0 && b.out[n-1].Section == b.sectionText() {
 			last := &b.out[n-1]
@@ -105,6 +114,10 @@ func isIntro(t string) bool {
 }
 
 func (b *passageBuilder) pushHeading(bl block) {
+	if len(b.orphans) == 0 {
+		b.sectionBefore = append([]heading(nil), b.section...)
+	}
+	b.orphans = append(b.orphans, bl)
 	level := bl.level
 	if level == 0 {
 		level = 6 // an introduction line promoted to heading sits under the current section
@@ -229,6 +242,7 @@ func (b *passageBuilder) add(text string, links []Link) {
 	if text == "" {
 		return
 	}
+	b.orphans = nil
 	section := b.sectionText()
 	sum := sha256.Sum256([]byte(section + "\x00" + text))
 	id := b.report.ID + "#" + hex.EncodeToString(sum[:4])
