@@ -41,7 +41,7 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 		return Answer{Lang: lang}, err
 	}
 	concepts := s.search.Concepts(contextualize(strings.TrimSpace(q.Text), q.History), lang)
-	chosen, coverage := extract(q.Text, hits, concepts)
+	chosen, coverage := extract(q.Text, lang, hits, concepts)
 	s.log.Debug("retrieved", "lang", lang, "coverage", round3(coverage), "concepts", len(concepts), "hits", len(hits))
 
 	if s.writer != nil && len(hits) > 0 && coverage >= minModelCoverage {
@@ -121,7 +121,7 @@ func (s *Service) write(ctx context.Context, q Question, lang string, hits []ret
 
 // bestSentence is the sentence of a cited passage that best matches the question, for the quote.
 func bestSentence(question string, h retrieval.Hit, concepts []retrieval.Concept) string {
-	chosen, _ := extract(question, []retrieval.Hit{h}, concepts)
+	chosen, _ := extract(question, "", []retrieval.Hit{h}, concepts)
 	if len(chosen) == 0 {
 		return firstSentence(h.Passage.Text)
 	}

@@ -40,7 +40,7 @@ type candidate struct {
 
 // extract chooses up to three sentences that answer the question from the top passages, and
 // returns how much of the question the best one covers.
-func extract(question string, hits []retrieval.Hit, concepts []retrieval.Concept) (chosen []candidate, coverage float64) {
+func extract(question, lang string, hits []retrieval.Hit, concepts []retrieval.Concept) (chosen []candidate, coverage float64) {
 	if len(hits) == 0 || len(concepts) == 0 {
 		return nil, 0
 	}
@@ -103,6 +103,9 @@ func extract(question string, hits []retrieval.Hit, concepts []retrieval.Concept
 				}
 				c.coverage = min(1, got/total)
 				c.score = got/total + 0.15/float64(1+hi) + bonus
+				if h.Passage.Lang == lang {
+					c.score += 0.08 // at equal merit, quote the asker's own language
+				}
 				if n := len([]rune(c.text)); n < 25 {
 					c.score -= 0.1
 				} else if n > 450 {
