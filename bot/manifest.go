@@ -72,6 +72,28 @@ func Manifest(name string) string {
 			"token_rotation_enabled": false,
 		},
 	}
+	return marshalManifest(m)
+}
+
+// ManifestHTTP is Manifest for HTTP mode: Slack sends events, slash commands and clicks to
+// requestURL (https://your-host/slack/events) instead of over Socket Mode.
+func ManifestHTTP(name, requestURL string) string {
+	var m map[string]any
+	if err := json.Unmarshal([]byte(Manifest(name)), &m); err != nil {
+		panic(err) // Manifest always returns valid JSON
+	}
+	features := m["features"].(map[string]any)
+	for _, c := range features["slash_commands"].([]any) {
+		c.(map[string]any)["url"] = requestURL
+	}
+	settings := m["settings"].(map[string]any)
+	settings["socket_mode_enabled"] = false
+	settings["event_subscriptions"].(map[string]any)["request_url"] = requestURL
+	settings["interactivity"] = map[string]any{"is_enabled": true, "request_url": requestURL}
+	return marshalManifest(m)
+}
+
+func marshalManifest(m map[string]any) string {
 	out, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		panic(err) // maps of strings always marshal

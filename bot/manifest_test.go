@@ -89,3 +89,28 @@ func TestManifest(t *testing.T) {
 		t.Errorf("display name %q", m.Features.BotUser.DisplayName)
 	}
 }
+
+func TestManifestHTTP(t *testing.T) {
+	var m struct {
+		Features struct {
+			SlashCommands []struct{ URL string } `json:"slash_commands"`
+		} `json:"features"`
+		Settings struct {
+			SocketMode bool `json:"socket_mode_enabled"`
+			Events     struct {
+				RequestURL string `json:"request_url"`
+			} `json:"event_subscriptions"`
+			Interactivity struct {
+				RequestURL string `json:"request_url"`
+			} `json:"interactivity"`
+		} `json:"settings"`
+	}
+	const u = "https://bot.example.com/slack/events"
+	if err := json.Unmarshal([]byte(ManifestHTTP("takeaway", u)), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Settings.SocketMode || m.Settings.Events.RequestURL != u || m.Settings.Interactivity.RequestURL != u ||
+		len(m.Features.SlashCommands) != 1 || m.Features.SlashCommands[0].URL != u {
+		t.Errorf("HTTP manifest does not send everything to %s: %+v", u, m)
+	}
+}
