@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime/debug"
 
 	"github.com/takeaway-bot/takeaway/internal/answer"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
@@ -52,6 +54,16 @@ func (b *Bot) answerQuestion(ctx context.Context, r request, t target, text stri
 		}
 		b.say(ctx, t, ui, key)
 	}
+	// A panic while answering (a bug in retrieval, rendering or a model client) must not
+	// leave the user waiting in silence: they are told, like for any other failure, and the
+	// stack goes to the log. The deferred halt and release have run by then.
+	var st *streamer
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("panic while answering a question", "id", r.ID, "surface", t.Surface, "panic", p, "stack", string(debug.Stack()))
+			fail(fmt.Errorf("panic: %v", p), st)
+		}
+	}()
 
 	if !b.limiter.allow(t.UserID) {
 		fail(errRateLimited, nil)
@@ -68,7 +80,6 @@ func (b *Bot) answerQuestion(ctx context.Context, r request, t target, text stri
 		b.setAssistantStatus(ctx, t, b.cat.Sprintf(ui, i18n.BotThinking))
 	}
 	q := answer.Question{Text: text, LangHint: locale, ForceLang: force, History: history}
-	var st *streamer
 	if t.streamable() {
 		st = b.newStreamer(ctx, t)
 		defer st.halt() // also when the answerer panics

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	_ "time/tzdata" // IANA time zones for the daily posts, also in images without /usr/share/zoneinfo
 
 	"github.com/takeaway-bot/takeaway/internal/config"
 )
@@ -54,6 +55,7 @@ func commands() []command {
 		{"eval", "eval --cases FILE [--k N] [--json]", "measure retrieval and answers on question cases", runEval},
 		{"ingest", "ingest PATH…", "add report files or folders to the bot's reports", runIngest},
 		{"serve", "serve", "run the Slack bot (Socket Mode and/or HTTP; see the README)", runServe},
+		{"stats", "stats [--days N] [--json]", "print usage: questions per day, languages, votes, coverage gaps", runStats},
 		{"manifest", "manifest", "print the Slack app manifest", runManifest},
 		{"config", "config", "validate and print the effective configuration (secrets redacted)", runConfig},
 	}

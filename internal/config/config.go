@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -146,9 +147,40 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		}
 	}
 	if err := env.ParseWithOptions(&cfg, env.Options{Environment: environ}); err != nil {
-		return Config{}, fmt.Errorf("environment: %w", err)
+		return Config{}, fmt.Errorf("environment: %w", namedEnvError(environ, err))
 	}
 	return cfg, nil
+}
+
+// namedEnvError names the variables whose values do not parse, with the fix: the env
+// package reports Go field names ("RatePerUser"), which the user never typed. Each set
+// variable is parsed alone to find the culprits; secrets are strings and never fail.
+func namedEnvError(environ map[string]string, err error) error {
+	var errs []error
+	for _, k := range envKeys {
+		v, ok := environ[k]
+		if !ok {
+			continue
+		}
+		var probe Config
+		perr := env.ParseWithOptions(&probe, env.Options{Environment: map[string]string{k: v}})
+		var pe env.ParseError
+		switch {
+		case perr == nil:
+		case errors.As(perr, &pe) && pe.Type.Kind() == reflect.Int:
+			errs = append(errs, fmt.Errorf("%s=%q: use a whole number, e.g. 10", k, v))
+		case errors.As(perr, &pe) && pe.Type.Kind() == reflect.Bool:
+			errs = append(errs, fmt.Errorf("%s=%q: use true or false", k, v))
+		case errors.As(perr, &pe):
+			errs = append(errs, fmt.Errorf("%s: %w", k, pe.Err))
+		default:
+			errs = append(errs, fmt.Errorf("%s: %w", k, perr))
+		}
+	}
+	if len(errs) == 0 {
+		return err
+	}
+	return errors.Join(errs...)
 }
 
 // envKeys lists every variable Load reads (so that it never reads the process environment
@@ -248,13 +280,34 @@ func (c Config) Redacted() Config {
 	r.Slack.AppToken = mask(c.Slack.AppToken)
 	r.Slack.SigningSecret = mask(c.Slack.SigningSecret)
 	r.LLM.APIKey = mask(c.LLM.APIKey)
-	if u, err := url.Parse(c.DatabaseURL); err == nil && u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
-			r.DatabaseURL = u.String()
-		}
-	}
+	r.DatabaseURL = redactURL(c.DatabaseURL)
 	return r
+}
+
+// redactURL masks the password of a database URL, given as user info or as the password
+// parameter; a URL that does not parse is masked whole, since its password cannot be found.
+func redactURL(s string) string {
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(redacted)"
+	}
+	changed := false
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		changed = true
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+		changed = true
+	}
+	if !changed {
+		return s
+	}
+	return u.String()
 }
 
 // mask keeps a token's kind (xoxb-, xapp-) and hides the rest.
