@@ -274,7 +274,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("bot: listen on %s: %w", b.cfg.Addr, err)
 		}
-		srv := &http.Server{Handler: b.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		srv := &http.Server{Handler: b.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 		b.mu.Lock()
 		b.server = srv
 		b.mu.Unlock()

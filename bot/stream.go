@@ -53,6 +53,13 @@ func (s *streamer) update(textSoFar string) {
 
 func (s *streamer) loop() {
 	defer close(s.done)
+	defer func() {
+		// A failed update must not take the process down: the final answer is still posted
+		// by the caller, which does not depend on this loop.
+		if r := recover(); r != nil {
+			s.b.log.Error("panic while streaming an answer", "panic", r)
+		}
+	}()
 	for {
 		select {
 		case <-s.kick:

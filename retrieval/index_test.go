@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -245,5 +246,28 @@ func TestGlossary(t *testing.T) {
 	}
 	if _, err := DefaultGlossary(); err != nil {
 		t.Errorf("shipped glossary: %v", err)
+	}
+}
+
+// downEmbedder embeds documents but fails on questions, like a provider that went away.
+type downEmbedder struct{ *HashEmbedder }
+
+func (downEmbedder) EmbedQuery(context.Context, string) ([]float32, error) {
+	return nil, errors.New("connection refused")
+}
+
+func TestSearchSurvivesEmbedderOutage(t *testing.T) {
+	c, _ := testIndex(t)
+	ix, err := Build(context.Background(), c, Options{Languages: langs, Embedder: downEmbedder{NewHashEmbedder(64, nil)}, EmbedderID: "down"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	hits, err := ix.Search(context.Background(), Query{Text: "What is gVisor?", Lang: "en"})
+	if err != nil {
+		t.Fatalf("search with the embedder down: %v", err)
+	}
+	if len(hits) == 0 || !strings.Contains(hits[0].Passage.Text, "gVisor") {
+		t.Errorf("full-text fallback did not find gVisor: %d hits", len(hits))
 	}
 }

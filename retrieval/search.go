@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/philippgille/chromem-go"
+
 	"github.com/takeaway-bot/takeaway/corpus"
 )
 
@@ -76,14 +78,17 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	for _, l := range sortedKeys(q.Translations) {
 		denseText += " " + q.Translations[l]
 	}
+	// A provider embedder may be down: the full-text side still answers.
+	var res []chromem.Result
 	vec, err := ix.embedder.EmbedQuery(ctx, denseText)
 	if err != nil {
-		return nil, fmt.Errorf("embed question: %w", err)
-	}
-	n := min(candidates, ix.dense.Count())
-	res, err := ix.dense.QueryEmbedding(ctx, normalize(vec), n, nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("dense search: %w", err)
+		ix.log.Warn("question not embedded, searching full text only", "err", err)
+	} else {
+		n := min(candidates, ix.dense.Count())
+		res, err = ix.dense.QueryEmbedding(ctx, normalize(vec), n, nil, nil)
+		if err != nil {
+			return nil, fmt.Errorf("dense search: %w", err)
+		}
 	}
 
 	hits := map[string]*Hit{}

@@ -52,20 +52,32 @@ type botStore struct {
 	m  *metrics.Metrics
 }
 
+// storeTimeout bounds every state call made while answering: a stuck database must not hold a
+// Slack request forever.
+const storeTimeout = 5 * time.Second
+
 func (b botStore) MarkEventSeen(ctx context.Context, id string, ttl time.Duration) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
 	return b.st.MarkEventSeen(ctx, id, ttl)
 }
 
 func (b botStore) SetUserLang(ctx context.Context, user, lang string) error {
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
 	return b.st.SetUserLang(ctx, user, lang)
 }
 
 func (b botStore) UserLang(ctx context.Context, user string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
 	return b.st.UserLang(ctx, user)
 }
 
 func (b botStore) RecordFeedback(ctx context.Context, f bot.Feedback) error {
 	b.m.Feedback.WithLabelValues(f.Vote).Inc()
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
 	return b.st.RecordFeedback(ctx, store.Feedback(f))
 }
 
@@ -74,6 +86,8 @@ func (b botStore) LogQuestion(ctx context.Context, q bot.QuestionLog) error {
 	if q.Outcome == bot.OutcomeAnswered || q.Outcome == bot.OutcomeNotFound {
 		b.m.AnswerSeconds.WithLabelValues(q.Surface).Observe(float64(q.LatencyMS) / 1000)
 	}
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
 	return b.st.LogQuestion(ctx, store.QuestionLog(q))
 }
 
