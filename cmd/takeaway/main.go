@@ -55,6 +55,7 @@ func commands() []command {
 		{"eval", "eval --cases FILE [--k N] [--json]", "measure retrieval and answers on question cases", runEval},
 		{"ingest", "ingest PATH…", "add report files or folders to the bot's reports", runIngest},
 		{"serve", "serve", "run the Slack bot (Socket Mode and/or HTTP; see the README)", runServe},
+		{"digest", "digest [--date YYYY-MM-DD] [--lang xx] [--json] [--post CHANNEL]", "print (or post) the daily takeaway of a date", runDigest},
 		{"stats", "stats [--days N] [--json]", "print usage: questions per day, languages, votes, coverage gaps", runStats},
 		{"manifest", "manifest", "print the Slack app manifest", runManifest},
 		{"config", "config", "validate and print the effective configuration (secrets redacted)", runConfig},

@@ -61,6 +61,13 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	ready.check = b.Check
+	if cfg.Daily.Enabled {
+		stopDaily, err := startDaily(ctx, cfg, a, st, m, log)
+		if err != nil {
+			return err
+		}
+		defer stopDaily()
+	}
 	log.Info("takeaway serving", "reports", len(a.corpus.Reports), "passages", len(a.corpus.Passages),
 		"socket_mode", cfg.Slack.AppToken != "", "http_mode", cfg.Slack.SigningSecret != "", "addr", cfg.Addr)
 	if err := b.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {

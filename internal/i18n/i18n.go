@@ -44,7 +44,7 @@ type Catalog struct {
 // New builds the catalog from every message table of the program.
 func New() (*Catalog, error) {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
-	for _, t := range []Table{answerMessages(), botMessages()} {
+	for _, t := range []Table{answerMessages(), botMessages(), digestMessages()} {
 		keys := make([]string, 0, len(t))
 		for k := range t {
 			keys = append(keys, string(k))

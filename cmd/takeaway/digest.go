@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/takeaway-bot/takeaway/internal/answer"
+	"github.com/takeaway-bot/takeaway/internal/config"
+	"github.com/takeaway-bot/takeaway/internal/digest"
+	"github.com/takeaway-bot/takeaway/internal/i18n"
+	"github.com/takeaway-bot/takeaway/internal/llm"
+	"github.com/takeaway-bot/takeaway/internal/metrics"
+	"github.com/takeaway-bot/takeaway/internal/store"
+)
+
+// runDigest prints the daily takeaway of a date, or posts it to a channel with the same
+// exactly-once ledger as the scheduler of `takeaway serve`.
+//
+// Printing uses the empty state (no passage posted yet), so the output depends on the date
+// alone: consecutive dates walk the take-away rotation. Posting uses the channel's ledger.
+func runDigest(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	date := fs.String("date", "", "the day, YYYY-MM-DD (default today in UTC, or in the channel's time zone with --post)")
+	lang := fs.String("lang", "", "the takeaway's language ("+strings.Join(i18n.Supported(), ", ")+"; default the channel's, else en)")
+	asJSON := fs.Bool("json", false, "print {date, lang, passage_ids, text, citations} as JSON")
+	post := fs.String("post", "", "post to this channel ID (needs SLACK_BOT_TOKEN) instead of only printing")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q: takeaway digest [--date YYYY-MM-DD] [--lang xx] [--json] [--post CHANNEL]", fs.Args())
+	}
+	if *date != "" {
+		if _, err := time.Parse(time.DateOnly, *date); err != nil {
+			return fmt.Errorf("--date %q: use YYYY-MM-DD, e.g. --date 2026-03-29", *date)
+		}
+	}
+	if *lang != "" && !i18n.IsSupported(i18n.Base(*lang)) {
+		return fmt.Errorf("--lang %q is not supported: use one of %s", *lang, strings.Join(i18n.Supported(), ", "))
+	}
+	cfg, err := env.config(false)
+	if err != nil {
+		return err
+	}
+	if *post != "" {
+		switch tok := cfg.Slack.BotToken; {
+		case tok == "":
+			return errors.New("--post needs SLACK_BOT_TOKEN: copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page")
+		case !strings.HasPrefix(tok, "xoxb-"):
+			return errors.New("SLACK_BOT_TOKEN does not start with xoxb-: use the Bot User OAuth Token")
+		}
+	}
+	log := newLogger(cfg, env.stderr, true)
+	a, err := newApp(ctx, cfg, log, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	w, err := digestWriter(cfg)
+	if err != nil {
+		return err
+	}
+	sel := digest.NewSelector(a.corpus)
+	composer := digest.NewComposer(a.catalog, w, cfg.LLM.Timeout.Duration, log)
+
+	if *post == "" {
+		day := *date
+		if day == "" {
+			day = time.Now().UTC().Format(time.DateOnly)
+		}
+		l := digest.ChannelLang(*lang)
+		pick, err := sel.Pick(day, l, nil)
+		if err != nil {
+			return err
+		}
+		return printTakeaway(env.stdout, a.catalog, composer.Compose(ctx, pick, l), *asJSON)
+	}
+
+	ch, err := digestChannel(cfg, *post, *lang)
+	if err != nil {
+		return err
+	}
+	day := *date
+	if day == "" {
+		day = ch.Date(time.Now())
+	}
+	st, err := store.Open(ctx, cfg.DataDir, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("open state store (if takeaway serve is running on this data dir, stop it or share the state through TAKEAWAY_DATABASE_URL): %w", err)
+	}
+	defer st.Close()
+	s, err := digest.NewScheduler(digest.Options{
+		Channels: []digest.Channel{ch}, Selector: sel, Composer: composer, Ledger: st,
+		Poster: digest.NewSlackPoster(newSlackClient(cfg, nil), a.catalog), Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	res := s.PostDay(ctx, ch, day)
+	switch res.Outcome {
+	case digest.OutcomePosted:
+		fmt.Fprintf(env.stderr, "posted the takeaway of %s to %s (ts %s)\n", day, ch.ID, res.TS)
+		if res.Err != nil {
+			fmt.Fprintf(env.stderr, "warning: %v\n", res.Err)
+		}
+		return printTakeaway(env.stdout, a.catalog, *res.Takeaway, *asJSON)
+	case digest.OutcomeDone, digest.OutcomeAlreadyPosted:
+		fmt.Fprintf(env.stderr, "the takeaway of %s is already in %s: nothing posted\n", day, ch.ID)
+		return nil
+	case digest.OutcomeClaimed:
+		return fmt.Errorf("another process is posting the takeaway of %s to %s right now; try again in a few minutes", day, ch.ID)
+	case digest.OutcomeNotInChannel:
+		return fmt.Errorf("the bot is not in channel %s: invite it (/invite @takeaway) and try again: %w", ch.ID, res.Err)
+	}
+	return fmt.Errorf("post the takeaway of %s to %s: %w", day, ch.ID, res.Err)
+}
+
+// digestChannel is the channel to post to: its configured time zone and language when it is
+// one of TAKEAWAY_DAILY_CHANNELS (UTC and English otherwise), lang overriding the language.
+func digestChannel(cfg config.Config, id, lang string) (digest.Channel, error) {
+	zone, l := "UTC", "en"
+	for _, d := range cfg.Daily.Channels {
+		if d.Channel == id {
+			zone, l = d.TimeZone, d.Lang
+			break
+		}
+	}
+	if lang != "" {
+		l = lang
+	}
+	return digest.ParseChannel(id, "00:00", zone, l)
+}
+
+// printTakeaway writes the takeaway for a terminal, or as JSON.
+func printTakeaway(w io.Writer, cat *i18n.Catalog, t digest.Takeaway, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(t)
+	}
+	fmt.Fprintln(w, t.Text)
+	if src := answer.Sources(cat, answer.Answer{Lang: t.Lang, Citations: t.Citations}); src != "" {
+		fmt.Fprintln(w, "\n"+strings.TrimRight(src, "\n"))
+	}
+	return nil
+}
+
+// digestWriter connects the configured language model for the takeaways; nil when none is.
+func digestWriter(cfg config.Config) (digest.Writer, error) {
+	if cfg.LLM.Provider == "" || cfg.LLM.Model == "" {
+		return nil, nil
+	}
+	lc := llmConfig(cfg)
+	if err := lc.Validate(); err != nil {
+		return nil, fmt.Errorf("model configuration: %w", err)
+	}
+	client, err := llm.New(lc)
+	if err != nil {
+		return nil, err
+	}
+	return llm.NewWriter(client), nil
+}
+
+// newSlackClient is a Web API client for the daily posts (the bot keeps its own).
+func newSlackClient(cfg config.Config, m *metrics.Metrics) *slack.Client {
+	hc := &http.Client{Timeout: 30 * time.Second}
+	if m != nil {
+		hc.Transport = metrics.Transport{Metrics: m}
+	}
+	opts := []slack.Option{slack.OptionHTTPClient(hc)}
+	if cfg.Slack.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(cfg.Slack.APIURL))
+	}
+	return slack.New(cfg.Slack.BotToken, opts...)
+}
+
+// startDaily runs the daily takeaway scheduler of `takeaway serve` in the background; stop
+// cancels it and waits for the attempt in progress to end.
+func startDaily(ctx context.Context, cfg config.Config, a *app, ledger digest.Ledger, m *metrics.Metrics, log *slog.Logger) (stop func(), err error) {
+	chans := make([]digest.Channel, 0, len(cfg.Daily.Channels))
+	for _, d := range cfg.Daily.Channels {
+		ch, err := digest.ParseChannel(d.Channel, d.Time, d.TimeZone, d.Lang)
+		if err != nil {
+			return nil, fmt.Errorf("TAKEAWAY_DAILY_CHANNELS: %w", err)
+		}
+		chans = append(chans, ch)
+	}
+	w, err := digestWriter(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s, err := digest.NewScheduler(digest.Options{
+		Channels: chans,
+		Selector: digest.NewSelector(a.corpus),
+		Composer: digest.NewComposer(a.catalog, w, cfg.LLM.Timeout.Duration, log),
+		Ledger:   ledger,
+		Poster:   digest.NewSlackPoster(newSlackClient(cfg, m), a.catalog),
+		Metrics:  m,
+		Logger:   log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := s.Run(ctx); err != nil {
+			log.Error("daily takeaway scheduler stopped", "err", err)
+		}
+	})
+	return func() { cancel(); wg.Wait() }, nil
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+type digestJSON struct {
+	Date       string   `json:"date"`
+	Lang       string   `json:"lang"`
+	PassageIDs []string `json:"passage_ids"`
+	Text       string   `json:"text"`
+	Citations  []struct {
+		N         int    `json:"n"`
+		PassageID string `json:"passage_id"`
+	} `json:"citations"`
+}
+
+func digestRun(t *testing.T, env map[string]string, args ...string) (digestJSON, string) {
+	t.Helper()
+	out, errs, code := runCLI(t, env, append([]string{"digest", "--json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("digest %v exited %d: %s", args, code, errs)
+	}
+	var d digestJSON
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatalf("digest --json printed %q: %v", out, err)
+	}
+	var keys map[string]any
+	_ = json.Unmarshal([]byte(out), &keys)
+	if len(keys) != 5 {
+		t.Errorf("digest --json has keys %v, want exactly date, lang, passage_ids, text, citations", keys)
+	}
+	return d, out
+}
+
+func TestDigestPrint(t *testing.T) {
+	env := map[string]string{"TAKEAWAY_DATA_DIR": t.TempDir()}
+	first, out1 := digestRun(t, env, "--date", "2026-03-29")
+	_, out2 := digestRun(t, env, "--date", "2026-03-29")
+	if out1 != out2 {
+		t.Errorf("the same date printed two takeaways:\n%s\n%s", out1, out2)
+	}
+	if first.Date != "2026-03-29" || first.Lang != "en" || len(first.PassageIDs) != 1 || len(first.Citations) != 1 ||
+		first.Citations[0].PassageID != first.PassageIDs[0] || !strings.Contains(first.Text, "[1]") {
+		t.Errorf("digest --json = %+v", first)
+	}
+	prev := first
+	for _, date := range []string{"2026-03-30", "2026-03-31", "2026-04-01"} {
+		d, _ := digestRun(t, env, "--date", date)
+		if slices.Equal(d.PassageIDs, prev.PassageIDs) {
+			t.Errorf("%s and the day before printed the same passage %v", date, d.PassageIDs)
+		}
+		prev = d
+	}
+	fr, _ := digestRun(t, env, "--date", "2026-03-29", "--lang", "fr")
+	if fr.Lang != "fr" || !strings.HasPrefix(fr.Text, "L'enseignement du jour") {
+		t.Errorf("--lang fr printed %+v", fr)
+	}
+	today, _ := digestRun(t, env)
+	if want := time.Now().UTC().Format(time.DateOnly); today.Date != want && today.Date != time.Now().UTC().Add(-time.Minute).Format(time.DateOnly) {
+		t.Errorf("default date %s, want today in UTC (%s)", today.Date, want)
+	}
+	text, _, code := runCLI(t, env, "digest", "--date", "2026-03-29")
+	if code != 0 || !strings.HasPrefix(text, "Today's takeaway") || !strings.Contains(text, "Sources:") {
+		t.Errorf("digest printed (exit %d):\n%s", code, text)
+	}
+}
+
+func TestDigestErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"bad date", []string{"--date", "29/03/2026"}, nil, "YYYY-MM-DD"},
+		{"bad language", []string{"--lang", "tlh"}, nil, "not supported"},
+		{"post without token", []string{"--post", "C1"}, nil, "SLACK_BOT_TOKEN"},
+		{"post with a user token", []string{"--post", "C1"}, map[string]string{"SLACK_BOT_TOKEN": "xoxp-1"}, "xoxb-"},
+		{"stray argument", []string{"today"}, nil, "unexpected arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errs, code := runCLI(t, tt.env, append([]string{"digest"}, tt.args...)...)
+			if code == 0 || !strings.Contains(errs, tt.want) {
+				t.Errorf("exit %d, stderr %q: want an error mentioning %q", code, errs, tt.want)
+			}
+		})
+	}
+}
+
+func TestDigestPost(t *testing.T) {
+	const token = "xoxb-1-test"
+	slack := newSlackServer(t, token)
+	env := map[string]string{
+		"SLACK_BOT_TOKEN": token, "SLACK_API_URL": slack.URL + "/api/", "TAKEAWAY_DATA_DIR": t.TempDir(),
+		"TAKEAWAY_DAILY_CHANNELS": "C0123@09:00 Europe/Paris fr",
+	}
+	posted, _ := digestRun(t, env, "--post", "C0123", "--date", "2026-03-29")
+	if posted.Lang != "fr" {
+		t.Errorf("posted in %q, want the channel's configured language fr", posted.Lang)
+	}
+	bodies := slack.bodiesTo("/api/chat.postMessage")
+	if len(bodies) != 1 {
+		t.Fatalf("%d chat.postMessage calls, want 1", len(bodies))
+	}
+	form, _ := url.ParseQuery(bodies[0])
+	var meta struct {
+		EventType    string `json:"event_type"`
+		EventPayload struct {
+			Date       string   `json:"date"`
+			PassageIDs []string `json:"passage_ids"`
+		} `json:"event_payload"`
+	}
+	if err := json.Unmarshal([]byte(form.Get("metadata")), &meta); err != nil || meta.EventType != "takeaway_daily" ||
+		meta.EventPayload.Date != "2026-03-29" || !slices.Equal(meta.EventPayload.PassageIDs, posted.PassageIDs) {
+		t.Errorf("metadata %q (%v), want takeaway_daily for 2026-03-29 with %v", form.Get("metadata"), err, posted.PassageIDs)
+	}
+	if form.Get("channel") != "C0123" || !strings.Contains(form.Get("text"), "L'enseignement du jour") {
+		t.Errorf("posted to %q: %q", form.Get("channel"), form.Get("text"))
+	}
+
+	// The same day again: the ledger says it is done; nothing is posted.
+	out, errs, code := runCLI(t, env, "digest", "--post", "C0123", "--date", "2026-03-29")
+	if code != 0 || !strings.Contains(errs, "already") || out != "" {
+		t.Errorf("second post: exit %d, stdout %q, stderr %q; want a note that it is already posted", code, out, errs)
+	}
+	if n := len(slack.bodiesTo("/api/chat.postMessage")); n != 1 {
+		t.Errorf("%d chat.postMessage calls after posting the same day twice, want 1", n)
+	}
+}

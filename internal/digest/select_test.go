@@ -1,0 +1,224 @@
+package digest
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/takeaway-bot/takeaway/corpus"
+)
+
+// dates returns n consecutive dates from first.
+func dates(first string, n int) []string {
+	d, err := time.Parse(time.DateOnly, first)
+	if err != nil {
+		panic(err)
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = d.AddDate(0, 0, i).Format(time.DateOnly)
+	}
+	return out
+}
+
+func TestPickIsDeterministic(t *testing.T) {
+	c := defaultCorpus(t)
+	a, b := NewSelector(c), NewSelector(defaultCorpus(t))
+	states := [][]string{nil, {"kubecon-eu-2019-day-3-xebia.fr#8f9cb9af"}, a.Rotation()[:10]}
+	for _, date := range dates("2026-01-01", 40) {
+		for _, posted := range states {
+			for _, lang := range []string{"en", "zh"} {
+				p1, err := a.Pick(date, lang, posted)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p2, _ := b.Pick(date, lang, slices.Clone(posted))
+				if p1.Passage.ID != p2.Passage.ID || strings.Join(p1.Key, "|") != strings.Join(p2.Key, "|") {
+					t.Fatalf("%s %s: two selectors picked %s and %s", date, lang, p1.Passage.ID, p2.Passage.ID)
+				}
+			}
+		}
+	}
+}
+
+// TestConsecutiveDatesWithoutLedger: `takeaway digest --date` with no state gives a different
+// passage, from another report, every day.
+func TestConsecutiveDatesWithoutLedger(t *testing.T) {
+	s := NewSelector(defaultCorpus(t))
+	var prev Pick
+	for i, date := range dates("2025-12-20", 60) {
+		p, err := s.Pick(date, "en", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Tier != TierTakeaway || !p.Passage.Takeaway {
+			t.Errorf("%s: picked %s (tier %d) with no state; take-aways come first", date, p.Passage.ID, p.Tier)
+		}
+		if i > 0 && (p.Passage.ID == prev.Passage.ID || groupOf(p.Report) == groupOf(prev.Report)) {
+			t.Errorf("%s and the day before both picked from %s: %s, %s", date, p.Report.ID, prev.Passage.ID, p.Passage.ID)
+		}
+		prev = p
+	}
+}
+
+// TestCycle: with the ledger, no unit repeats before every candidate was posted, take-aways
+// go first, consecutive days come from different reports; then a new cycle starts.
+func TestCycle(t *testing.T) {
+	s := NewSelector(defaultCorpus(t))
+	n := s.Candidates()
+	if n < 30 {
+		t.Fatalf("%d candidates in the default corpus; a month needs 30", n)
+	}
+	var posted []string
+	tiers := []int{}
+	for _, date := range dates("2026-03-01", 2*n+3) {
+		p, err := s.Pick(date, "fr", posted)
+		if err != nil {
+			t.Fatal(err)
+		}
+		posted = append(posted, p.Passage.ID)
+		tiers = append(tiers, p.Tier)
+	}
+	for cycle := range 2 {
+		seen := map[string]bool{}
+		for _, id := range posted[cycle*n : (cycle+1)*n] {
+			for other := range seen {
+				if s.SameUnit(id, other) {
+					t.Errorf("cycle %d: %s posted twice (as %s)", cycle, id, other)
+				}
+			}
+			seen[id] = true
+		}
+	}
+	if k := slices.Index(tiers, TierCentral); k <= 0 || slices.Contains(tiers[k:n], TierTakeaway) {
+		t.Errorf("tiers of the first cycle %v: want the take-aways first", tiers[:n])
+	}
+	for i := 1; i < len(posted); i++ {
+		if a, b := reportGroup(s, posted[i-1]), reportGroup(s, posted[i]); a == b {
+			t.Errorf("days %d and %d both from %s", i-1, i, a)
+		}
+	}
+}
+
+// translationCorpus is two copies of one article (English and French, aligned by their
+// product names and version numbers) and a second report.
+func translationCorpus() *corpus.Corpus {
+	c := &corpus.Corpus{Reports: []corpus.Report{
+		{ID: "notes.en", Title: "Notes", Lang: "en", Event: corpus.Event{ID: "e1", Name: "Conf"}, TranslationOf: "https://example.com/notes"},
+		{ID: "notes.fr", Title: "Notes (fr)", Lang: "fr", Event: corpus.Event{ID: "e1", Name: "Conf"}, TranslationOf: "https://example.com/notes"},
+		{ID: "other.de", Title: "Andere", Lang: "de", Event: corpus.Event{ID: "e2", Name: "Tagung"}},
+	}}
+	products := []string{"Zephyr", "Quokka", "Lumen", "Nimbus", "Kestrel", "Tundra", "Orca", "Pylon", "Falcon", "Garnet"}
+	for k, name := range products {
+		c.Passages = append(c.Passages,
+			corpus.Passage{ID: fmt.Sprintf("notes.en#%d", k), ReportID: "notes.en", Lang: "en", Ordinal: k + 1,
+				Text: fmt.Sprintf("The cluster operator %s %d.0 makes platform teams faster: scheduling, observability and security of the cluster platform improve for every team that runs workloads at scale.", name, k+2)},
+			// The French copy runs in reverse order, so that only the names and numbers align it.
+			corpus.Passage{ID: fmt.Sprintf("notes.fr#%d", k), ReportID: "notes.fr", Lang: "fr", Ordinal: len(products) - k,
+				Text: fmt.Sprintf("L'opérateur de cluster %s %d.0 rend les équipes plateforme plus rapides : l'ordonnancement, l'observabilité et la sécurité de la plateforme progressent pour toutes les équipes.", name, k+2)},
+		)
+	}
+	for k := range 6 {
+		c.Passages = append(c.Passages, corpus.Passage{ID: fmt.Sprintf("other.de#%d", k), ReportID: "other.de", Lang: "de", Ordinal: k + 1,
+			Text: fmt.Sprintf("Der Vortrag %d zeigte, wie Plattformteams Cluster sicherer betreiben: Beobachtbarkeit, Sicherheit und Planung der Plattform werden für alle Teams im Betrieb einfacher.", k+1)})
+	}
+	return c
+}
+
+func TestTranslatedCopiesCountAsOne(t *testing.T) {
+	s := NewSelector(translationCorpus())
+	if n := s.Candidates(); n < 6 {
+		t.Fatalf("%d candidates, want at least 6 for the test to mean something", n)
+	}
+	for k := range 10 {
+		if en, fr := fmt.Sprintf("notes.en#%d", k), fmt.Sprintf("notes.fr#%d", k); !s.SameUnit(en, fr) {
+			t.Errorf("%s and %s are copies of one passage but not aligned", en, fr)
+		}
+	}
+	if s.SameUnit("notes.en#1", "notes.fr#2") {
+		t.Error("notes.en#1 aligned with notes.fr#2")
+	}
+	// A channel that switches from English to French mid-cycle gets no French copy of what
+	// it already read in English.
+	var posted []string
+	for i, date := range dates("2026-09-01", s.Candidates()) {
+		lang := "en"
+		if i%2 == 1 {
+			lang = "fr"
+		}
+		p, err := s.Pick(date, lang, posted)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Report.Lang != lang && p.Report.ID != "other.de" {
+			t.Errorf("%s: a %s channel got the %s copy %s", date, lang, p.Report.Lang, p.Passage.ID)
+		}
+		posted = append(posted, p.Passage.ID)
+	}
+	for i, a := range posted {
+		for _, b := range posted[:i] {
+			ka, kb := strings.SplitN(a, "#", 2)[1], strings.SplitN(b, "#", 2)[1]
+			if ka == kb && strings.HasPrefix(a, "notes.") && strings.HasPrefix(b, "notes.") {
+				t.Errorf("both copies of one passage posted in one cycle: %s and %s", b, a)
+			}
+		}
+	}
+}
+
+func TestChannelGetsItsLanguageCopy(t *testing.T) {
+	s := NewSelector(defaultCorpus(t))
+	list := "kubecon-eu-2019-top-10-takeaways.fr#82f8076a"
+	// The day the rotation starts on the top-10 list.
+	var date string
+	for _, d := range dates("2026-01-01", 10) {
+		if p, _ := s.Pick(d, "fr", nil); p.Passage.ID == list {
+			date = d
+			break
+		}
+	}
+	if date == "" {
+		t.Fatalf("the top-10 list is never picked first; rotation: %q", s.Rotation()[:5])
+	}
+	for lang, want := range map[string]string{"fr": list, "en": list, "zh": "kubecon-eu-2019-top-10-takeaways.zh#449c3da5"} {
+		if p, _ := s.Pick(date, lang, nil); p.Passage.ID != want {
+			t.Errorf("%s channel: picked %s, want %s", lang, p.Passage.ID, want)
+		}
+	}
+}
+
+func TestKeySentences(t *testing.T) {
+	s := NewSelector(defaultCorpus(t))
+	for _, p := range s.passages {
+		if !s.units[s.unitOf[s.byID[p.ID]]].candidate {
+			continue
+		}
+		key := keySentences(s.w, s.centroid[p.ReportID], p.Text)
+		items := 0
+		for _, k := range key {
+			if strings.HasPrefix(k, "•") {
+				items++
+			}
+			if isQuestion(k) && !strings.Contains(p.Text, k+"\n•") {
+				t.Errorf("%s: a question quoted as a key sentence: %q", p.ID, k)
+			}
+		}
+		if len(key) == 0 || items > maxKeySentences || (items == 0 && len(key) > maxKeySentences) {
+			t.Errorf("%s: key sentences %q", p.ID, key)
+		}
+		if isList(p.Text) && items == 0 {
+			t.Errorf("%s: a list quoted without any item: %q", p.ID, key)
+		}
+	}
+}
+
+func TestEmptyCorpus(t *testing.T) {
+	s := NewSelector(&corpus.Corpus{})
+	if _, err := s.Pick("2026-01-01", "en", nil); err == nil {
+		t.Error("Pick on an empty corpus: no error")
+	}
+	if _, err := NewSelector(defaultCorpus(t)).Pick("2026-13-01", "en", nil); err == nil {
+		t.Error("Pick on a bad date: no error")
+	}
+}

@@ -1,0 +1,237 @@
+package digest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"github.com/takeaway-bot/takeaway/corpus"
+	"github.com/takeaway-bot/takeaway/internal/answer"
+	"github.com/takeaway-bot/takeaway/internal/i18n"
+	"github.com/takeaway-bot/takeaway/retrieval"
+)
+
+// Writer writes a text with a language model from numbered passages; *llm.Writer is one.
+type Writer interface {
+	Write(ctx context.Context, req answer.WriteRequest) (text string, used []int, err error)
+}
+
+// modelTask is what the model is asked to do with the passage; the answer language is given
+// separately (WriteRequest.Lang), so the task stays in English.
+const modelTask = "Write today's takeaway for a team chat channel: in two or three sentences, " +
+	"state the most useful insight of passage [1] for engineers who did not attend the conference. " +
+	"Use only what the passage says, cite it as [1], and add no greeting, title or list."
+
+// maxModelText bounds the model's text, which Slack shows in one section (3,000 characters).
+const maxModelText = 1200
+
+// Takeaway is the daily post as a plain value: the text (with a [1] citation marker), its
+// language, the passage it relies on and the citation. It is what `takeaway digest --json`
+// prints and what the Slack poster renders.
+type Takeaway struct {
+	Date       string            `json:"date"`
+	Lang       string            `json:"lang"`
+	PassageIDs []string          `json:"passage_ids"`
+	Text       string            `json:"text"`
+	Citations  []answer.Citation `json:"citations"`
+	// Mode tells whether a model wrote the text.
+	Mode answer.Mode `json:"-"`
+}
+
+// Composer writes the takeaway of a pick in a channel's language: with a model when one is
+// configured (two or three sentences), else by quoting the passage's key sentences under a
+// framing line.
+type Composer struct {
+	cat     *i18n.Catalog
+	writer  Writer
+	log     *slog.Logger
+	timeout time.Duration
+}
+
+// NewComposer returns a Composer; a nil writer means offline takeaways only. timeout bounds
+// one model call (0 means 30 s).
+func NewComposer(cat *i18n.Catalog, w Writer, timeout time.Duration, log *slog.Logger) *Composer {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	return &Composer{cat: cat, writer: w, log: log, timeout: timeout}
+}
+
+// ChannelLang normalises a configured language to a supported one, English by default.
+func ChannelLang(lang string) string {
+	if l := i18n.Base(lang); i18n.IsSupported(l) {
+		return l
+	}
+	return "en"
+}
+
+// Compose writes the takeaway of p for a channel speaking lang. A model failure is logged and
+// answered offline: the daily post never waits on a model.
+func (c *Composer) Compose(ctx context.Context, p Pick, lang string) Takeaway {
+	lang = ChannelLang(lang)
+	quote := strings.Join(p.Key, " ")
+	t := Takeaway{
+		Date:       p.Date,
+		Lang:       lang,
+		PassageIDs: []string{p.Passage.ID},
+		Citations:  []answer.Citation{citation(p.Report, p.Passage, quote)},
+		Mode:       answer.ModeExtractive,
+	}
+	framing := c.cat.Sprintf(lang, i18n.DigestFraming, reportName(p.Report))
+	if c.writer != nil {
+		text, err := c.write(ctx, p, lang)
+		if err == nil {
+			t.Text, t.Mode = framing+"\n"+text, answer.ModeLLM
+			return t
+		}
+		c.log.Warn("daily takeaway: the model failed, quoting the passage instead", "passage", p.Passage.ID, "err", err)
+	}
+	t.Text = framing + "\n" + quoteBlock(p.Key, p.Passage.Lang, lang)
+	return t
+}
+
+func (c *Composer) write(ctx context.Context, p Pick, lang string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	notFound := c.cat.Sprintf(lang, i18n.AnswerNotFound)
+	text, used, err := c.writer.Write(ctx, answer.WriteRequest{
+		Question: modelTask,
+		Lang:     lang,
+		Hits:     []retrieval.Hit{{Passage: p.Passage, Report: p.Report}},
+		NotFound: notFound,
+	})
+	if err != nil {
+		return "", fmt.Errorf("write takeaway: %w", err)
+	}
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return "", fmt.Errorf("write takeaway: the model returned no text")
+	case strings.Contains(text, strings.TrimRight(notFound, ".。 ")):
+		return "", fmt.Errorf("write takeaway: the model found nothing to say about passage %s", p.Passage.ID)
+	}
+	text = truncateRunes(text, maxModelText)
+	if len(used) == 0 && !strings.Contains(text, "[1]") {
+		text += " [1]"
+	}
+	return text, nil
+}
+
+// reportName is how the framing line names a report: its title, else its publisher.
+func reportName(r corpus.Report) string {
+	if t := strings.TrimSpace(r.Title); t != "" {
+		return t
+	}
+	if r.Publisher != "" {
+		return r.Publisher
+	}
+	return r.ID
+}
+
+// quoteBlock quotes the key sentences: list items on lines of their own, sentences run
+// together, the quote's language named when it is not the channel's, then the [1] marker.
+func quoteBlock(key []string, quoteLang, lang string) string {
+	var lines []string
+	var para []string
+	flush := func() {
+		if len(para) > 0 {
+			sep := " "
+			if hasCJK([]rune(strings.Join(para, ""))) {
+				sep = ""
+			}
+			lines = append(lines, strings.Join(para, sep))
+			para = nil
+		}
+	}
+	for _, s := range key {
+		if strings.HasPrefix(s, "•") {
+			flush()
+			lines = append(lines, s)
+			continue
+		}
+		para = append(para, s)
+	}
+	flush()
+	last := len(lines) - 1
+	if last < 0 {
+		return "[1]"
+	}
+	if quoteLang != "" && quoteLang != lang {
+		if name := languageName(quoteLang, lang); name != "" {
+			lines[last] += " (" + name + ")"
+		}
+	}
+	lines[last] += " [1]"
+	return "> " + strings.Join(lines, "\n> ")
+}
+
+// languageName is the name of language code in language in ("French", "法语").
+func languageName(code, in string) string {
+	t, err := language.Parse(code)
+	if err != nil {
+		return ""
+	}
+	it, err := language.Parse(in)
+	if err != nil {
+		return ""
+	}
+	return display.Languages(it).Name(t)
+}
+
+// citation points to the passage, with a text-fragment link to the quote when the report has
+// a URL of its own, or the original article's URL for a translation without one. (It mirrors
+// the answer package's citations, which are not exported.)
+func citation(r corpus.Report, p corpus.Passage, quote string) answer.Citation {
+	c := answer.Citation{
+		N:         1,
+		Title:     r.Title,
+		Publisher: r.Publisher,
+		Event:     eventName(r.Event),
+		PassageID: p.ID,
+		Quote:     quote,
+		QuoteLang: p.Lang,
+	}
+	switch {
+	case r.URL != "":
+		c.URL = r.URL + textFragment(quote)
+	case strings.HasPrefix(r.TranslationOf, "http"):
+		c.URL = r.TranslationOf
+	}
+	return c
+}
+
+func eventName(e corpus.Event) string {
+	if e.Name == "" {
+		return ""
+	}
+	if e.City != "" && !strings.Contains(e.Name, e.City) {
+		return e.Name + ", " + e.City
+	}
+	return e.Name
+}
+
+// textFragment builds a #:~:text= directive for the first line of quote (its first and last
+// words when it is long), so that browsers scroll to it.
+func textFragment(quote string) string {
+	first := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(strings.Split(quote, "\n")[0]), "•"))
+	if first == "" {
+		return ""
+	}
+	enc := func(s string) string {
+		return strings.NewReplacer("-", "%2D", ",", "%2C", "&", "%26").Replace(url.PathEscape(s))
+	}
+	ws := strings.Fields(first)
+	if len(ws) <= 8 {
+		return "#:~:text=" + enc(first)
+	}
+	return "#:~:text=" + enc(strings.Join(ws[:5], " ")) + "," + enc(strings.Join(ws[len(ws)-3:], " "))
+}
