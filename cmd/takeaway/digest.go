@@ -81,7 +81,7 @@ func runDigest(ctx context.Context, env *environment, args []string) error {
 			day = time.Now().UTC().Format(time.DateOnly)
 		}
 		l := digest.ChannelLang(*lang)
-		pick, err := sel.Pick(day, l, nil)
+		pick, err := sel.Preview(day, l)
 		if err != nil {
 			return err
 		}

@@ -440,6 +440,37 @@ func (s *Selector) Pick(date, lang string, posted []string) (Pick, error) {
 	if s.Candidates() == 0 {
 		return Pick{}, ErrNoCandidates
 	}
+	return s.pickAt(date, int(day.Unix()/86400), lang, posted)
+}
+
+// Preview is the pick for a date without a ledger (`takeaway digest --date`): it replays the
+// cycle as if a post had gone out every day since the cycle began, so that consecutive dates
+// give distinct passages, take-aways first, for as many days in a row as there are candidates.
+// The same date always gives the same pick.
+func (s *Selector) Preview(date, lang string) (Pick, error) {
+	day, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return Pick{}, fmt.Errorf("digest: date %q: want YYYY-MM-DD: %w", date, err)
+	}
+	total := s.Candidates()
+	if total == 0 {
+		return Pick{}, ErrNoCandidates
+	}
+	days := int(day.Unix() / 86400)
+	k := ((days % total) + total) % total
+	var replay []string
+	for j := 0; j < k; j++ {
+		p, err := s.pickAt(date, days-k+j, lang, replay)
+		if err != nil {
+			return Pick{}, err
+		}
+		replay = append(replay, p.Passage.ID)
+	}
+	return s.pickAt(date, days, lang, replay)
+}
+
+// pickAt picks for the given day number (days since 1970) after the posts of the channel.
+func (s *Selector) pickAt(date string, days int, lang string, posted []string) (Pick, error) {
 	done := s.currentCycle(posted)
 	// Yesterday's report (or translation group): not again today if the tier has another.
 	lastGroup := ""
@@ -448,7 +479,6 @@ func (s *Selector) Pick(date, lang string, posted []string) (Pick, error) {
 			lastGroup = s.units[s.unitOf[i]].group
 		}
 	}
-	days := int(day.Unix() / 86400)
 	for t, rot := range s.rotation {
 		n := len(rot)
 		if n == 0 {
