@@ -195,3 +195,20 @@ func BenchmarkAsk(b *testing.B) {
 		i++
 	}
 }
+
+func TestSubjectOf(t *testing.T) {
+	tests := map[string]string{
+		"What is the Operator Hub?":                          "Operator Hub",
+		"Who is Cheryl Hung?":                                "Cheryl Hung",
+		"什么是服务网格接口（SMI）？":                                    "SMI",
+		"Brigadeとは何ですか？":                                     "Brigade",
+		"Who presented kind?":                                "",
+		"How many CPU cores did CERN's cluster have?":        "", // two names: no single subject
+		"Which company received the end user award and why?": "",
+	}
+	for q, want := range tests {
+		if got := subjectOf(q); got != want {
+			t.Errorf("subjectOf(%q) = %q, want %q", q, got, want)
+		}
+	}
+}

@@ -50,22 +50,22 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 			return a, nil
 		}
 		s.log.Warn("model answer failed, answering extractively", "err", err)
-		ext := s.extractive(lang, hits, chosen, coverage, concepts)
+		ext := s.extractive(q.Text, lang, hits, chosen, coverage, concepts)
 		ext.Note = s.catalog.Sprintf(lang, i18n.AnswerFallbackNote)
 		return ext, nil
 	}
-	return s.extractive(lang, hits, chosen, coverage, concepts), nil
+	return s.extractive(q.Text, lang, hits, chosen, coverage, concepts), nil
 }
 
 // minModelCoverage: below it, the reports plainly do not cover the question and the model is
 // not asked (it would only be tempted to answer from its own knowledge).
 const minModelCoverage = 0.15
 
-func (s *Service) extractive(lang string, hits []retrieval.Hit, chosen []candidate, coverage float64, concepts []retrieval.Concept) Answer {
+func (s *Service) extractive(question, lang string, hits []retrieval.Hit, chosen []candidate, coverage float64, concepts []retrieval.Concept) Answer {
 	if !covered(chosen, coverage, concepts) {
 		return s.notFound(lang)
 	}
-	text, cites := renderExtractive(s.catalog, lang, hits, chosen)
+	text, cites := renderExtractive(s.catalog, lang, subjectOf(question), hits, chosen)
 	return Answer{Text: text, Lang: lang, Mode: ModeExtractive, Citations: cites}
 }
 

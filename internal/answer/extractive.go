@@ -322,7 +322,7 @@ func sortedByScore(c []candidate) []candidate {
 
 // renderExtractive writes the answer text: a framing sentence in the asker's language, then the
 // quoted sentences as block quotes, marked with their language when it differs, and [n] markers.
-func renderExtractive(cat *i18n.Catalog, lang string, hits []retrieval.Hit, chosen []candidate) (string, []Citation) {
+func renderExtractive(cat *i18n.Catalog, lang, subject string, hits []retrieval.Hit, chosen []candidate) (string, []Citation) {
 	var cites []Citation
 	citeOf := map[int]int{}
 	var b strings.Builder
@@ -331,10 +331,16 @@ func renderExtractive(cat *i18n.Catalog, lang string, hits []retrieval.Hit, chos
 		reports[hits[c.hit].Report.ID] = true
 	}
 	switch r := hits[chosen[0].hit].Report; {
+	case len(reports) > 1 && subject != "":
+		b.WriteString(cat.Sprintf(lang, i18n.AnswerFramingAbout, subject))
 	case len(reports) > 1:
 		b.WriteString(cat.Sprintf(lang, i18n.AnswerFraming))
+	case r.Publisher != "" && subject != "":
+		b.WriteString(cat.Sprintf(lang, i18n.AnswerFramingOneAbout, r.Publisher, subject))
 	case r.Publisher != "":
 		b.WriteString(cat.Sprintf(lang, i18n.AnswerFramingOne, r.Publisher))
+	case subject != "":
+		b.WriteString(cat.Sprintf(lang, i18n.AnswerFramingTitleAbout, r.Title, subject))
 	default:
 		b.WriteString(cat.Sprintf(lang, i18n.AnswerFramingTitle, r.Title))
 	}
@@ -426,3 +432,37 @@ func textFragment(quote string) string {
 
 // round3 keeps numbers in logs short.
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// subjectOf names what a question is about when it says so with one name: the run of
+// capitalised words, acronyms or Latin words inside CJK text ("the Operator Hub" → "Operator
+// Hub", "什么是服务网格接口（SMI）？" → "SMI"). Questions naming several things, or none, get
+// the general framing.
+func subjectOf(question string) string {
+	var runs [][]string
+	var cur []string
+	words := strings.FieldsFunc(question, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune("?？!！.,;:()（）¿¡\"“”«»「」'’", r) || unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
+	})
+	cjk := isCJK([]rune(question))
+	flush := func() {
+		if len(cur) > 0 {
+			runs = append(runs, cur)
+			cur = nil
+		}
+	}
+	for i, w := range words {
+		rs := []rune(w)
+		capital := len(rs) > 1 && unicode.IsUpper(rs[0])
+		acronym := len(rs) > 1 && strings.ToUpper(w) == w && unicode.IsLetter(rs[0])
+		if (capital && (i > 0 || cjk)) || acronym || (cjk && len(rs) > 1) {
+			cur = append(cur, w)
+			continue
+		}
+		flush()
+	}
+	flush()
+	if len(runs) != 1 || len(runs[0]) > 4 {
+		return ""
+	}
+	return strings.Join(runs[0], " ")
+}

@@ -5,12 +5,16 @@ const (
 	AnswerFraming      Key = "answer.framing"
 	AnswerFramingOne   Key = "answer.framing.one"
 	AnswerFramingTitle Key = "answer.framing.title"
-	AnswerNotFound     Key = "answer.not_found"
-	AnswerCovers       Key = "answer.covers"
-	AnswerSources      Key = "answer.sources"
-	AnswerFallbackNote Key = "answer.fallback_note"
-	AnswerUncited      Key = "answer.uncited"
-	AnswerOriginal     Key = "answer.original"
+	// The same three framings, naming the question's subject.
+	AnswerFramingAbout      Key = "answer.framing.about"
+	AnswerFramingOneAbout   Key = "answer.framing.one.about"
+	AnswerFramingTitleAbout Key = "answer.framing.title.about"
+	AnswerNotFound          Key = "answer.not_found"
+	AnswerCovers            Key = "answer.covers"
+	AnswerSources           Key = "answer.sources"
+	AnswerFallbackNote      Key = "answer.fallback_note"
+	AnswerUncited           Key = "answer.uncited"
+	AnswerOriginal          Key = "answer.original"
 )
 
 // answerMessages holds the sentences that frame an answer.
@@ -51,6 +55,42 @@ func answerMessages() Table {
 			"pt": "Eis o que o relatório “%s” diz sobre isso:",
 			"it": "Ecco che cosa dice il resoconto «%s» su questo argomento:",
 			"nl": "Dit is wat het verslag ‘%s’ hierover zegt:",
+		},
+		AnswerFramingAbout: {
+			"en": "Here is what the reports say about %s:",
+			"fr": "Voici ce que les rapports disent à propos de %s :",
+			"sv": "Så här skriver rapporterna om %s:",
+			"zh": "以下是报告中关于%s的内容：",
+			"de": "Das sagen die Berichte über %s:",
+			"es": "Esto es lo que dicen los informes sobre %s:",
+			"ja": "レポートには%sについて次のように書かれています：",
+			"pt": "Eis o que os relatórios dizem sobre %s:",
+			"it": "Ecco che cosa dicono i resoconti su %s:",
+			"nl": "Dit is wat de verslagen zeggen over %s:",
+		},
+		AnswerFramingOneAbout: {
+			"en": "Here is what the report by %s says about %s:",
+			"fr": "Voici ce que le rapport de %s dit à propos de %s :",
+			"sv": "Så här skriver rapporten från %s om %s:",
+			"zh": "以下是%s的报告中关于%s的内容：",
+			"de": "Das sagt der Bericht von %s über %s:",
+			"es": "Esto es lo que dice el informe de %s sobre %s:",
+			"ja": "%sのレポートには%sについて次のように書かれています：",
+			"pt": "Eis o que o relatório de %s diz sobre %s:",
+			"it": "Ecco che cosa dice il resoconto di %s su %s:",
+			"nl": "Dit is wat het verslag van %s zegt over %s:",
+		},
+		AnswerFramingTitleAbout: {
+			"en": "Here is what the report “%s” says about %s:",
+			"fr": "Voici ce que dit le rapport « %s » à propos de %s :",
+			"sv": "Så här skriver rapporten ”%s” om %s:",
+			"zh": "以下是报告《%s》中关于%s的内容：",
+			"de": "Das sagt der Bericht „%s“ über %s:",
+			"es": "Esto es lo que dice el informe «%s» sobre %s:",
+			"ja": "レポート「%s」には%sについて次のように書かれています：",
+			"pt": "Eis o que o relatório “%s” diz sobre %s:",
+			"it": "Ecco che cosa dice il resoconto «%s» su %s:",
+			"nl": "Dit is wat het verslag ‘%s’ zegt over %s:",
 		},
 		AnswerNotFound: {
 			"en": "The reports do not cover this, so I would rather not guess.",
