@@ -242,17 +242,18 @@ func New(cfg Config, a Answerer, src Sources, st Store) (*Bot, error) {
 		streamInterval: time.Second,
 		pingInterval:   30 * time.Second,
 	}
-	b.api = slack.New(cfg.BotToken, b.slackOptions()...)
+	b.api = slack.New(cfg.BotToken, apiOptions(cfg)...)
 	b.commands = newCommands()
 	b.workCtx, b.cancelWork = context.WithCancel(context.Background())
 	return b, nil
 }
 
-// slackOptions configures a Web API client for Slack or for the test server.
-func (b *Bot) slackOptions() []slack.Option {
-	opts := []slack.Option{slack.OptionHTTPClient(b.cfg.HTTPClient)}
-	if b.cfg.APIURL != "" {
-		opts = append(opts, slack.OptionAPIURL(b.cfg.APIURL))
+// apiOptions configures a Web API client for Slack or for the test server (the bot's and the
+// daily poster's).
+func apiOptions(cfg Config) []slack.Option {
+	opts := []slack.Option{slack.OptionHTTPClient(cfg.HTTPClient)}
+	if cfg.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
 	}
 	return opts
 }

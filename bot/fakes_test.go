@@ -48,10 +48,11 @@ type scripted struct {
 
 // fakeMsg is a message the fake returns from conversations.replies and .history.
 type fakeMsg struct {
-	User  string `json:"user,omitempty"`
-	BotID string `json:"bot_id,omitempty"`
-	Text  string `json:"text"`
-	TS    string `json:"ts"`
+	User     string         `json:"user,omitempty"`
+	BotID    string         `json:"bot_id,omitempty"`
+	Text     string         `json:"text"`
+	TS       string         `json:"ts"`
+	Metadata map[string]any `json:"metadata,omitempty"`
 }
 
 // fakeSlack speaks Slack's Web API wire format: form-encoded POSTs to /api/<method>,

@@ -9,10 +9,11 @@ import (
 )
 
 // TestImports keeps the dependencies pointing one way: bot knows Slack and the plain
-// answer and i18n packages, and reaches everything else through its own interfaces.
+// answer, digest (whose Poster it implements) and i18n packages, and reaches everything else
+// through its own interfaces.
 func TestImports(t *testing.T) {
 	const module = "github.com/takeaway-bot/takeaway/"
-	allowed := map[string]bool{module + "internal/answer": true, module + "internal/i18n": true}
+	allowed := map[string]bool{module + "internal/answer": true, module + "internal/digest": true, module + "internal/i18n": true}
 	entries, err := os.ReadDir(".")
 	if err != nil {
 		t.Fatal(err)

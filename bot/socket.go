@@ -11,7 +11,7 @@ import (
 
 // runSocketMode receives requests over Socket Mode until ctx ends.
 func (b *Bot) runSocketMode(ctx context.Context) error {
-	api := slack.New(b.cfg.BotToken, append(b.slackOptions(), slack.OptionAppLevelToken(b.cfg.AppToken))...)
+	api := slack.New(b.cfg.BotToken, append(apiOptions(b.cfg), slack.OptionAppLevelToken(b.cfg.AppToken))...)
 	client := socketmode.New(api, socketmode.OptionPingInterval(b.pingInterval))
 	runErr := make(chan error, 1)
 	go func() { runErr <- client.RunContext(ctx) }()

@@ -8,13 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/slack-go/slack"
-
+	"github.com/takeaway-bot/takeaway/bot"
 	"github.com/takeaway-bot/takeaway/internal/answer"
 	"github.com/takeaway-bot/takeaway/internal/config"
 	"github.com/takeaway-bot/takeaway/internal/digest"
@@ -101,9 +99,13 @@ func runDigest(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("open state store (if takeaway serve is running on this data dir, stop it or share the state through TAKEAWAY_DATABASE_URL): %w", err)
 	}
 	defer st.Close()
+	poster, err := bot.NewDailyPoster(bot.Config{BotToken: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL})
+	if err != nil {
+		return err
+	}
 	s, err := digest.NewScheduler(digest.Options{
 		Channels: []digest.Channel{ch}, Selector: sel, Composer: composer, Ledger: st,
-		Poster: digest.NewSlackPoster(newSlackClient(cfg, nil), a.catalog), Logger: log,
+		Poster: poster, Logger: log,
 	})
 	if err != nil {
 		return err
@@ -174,22 +176,9 @@ func digestWriter(cfg config.Config) (digest.Writer, error) {
 	return llm.NewWriter(client), nil
 }
 
-// newSlackClient is a Web API client for the daily posts (the bot keeps its own).
-func newSlackClient(cfg config.Config, m *metrics.Metrics) *slack.Client {
-	hc := &http.Client{Timeout: 30 * time.Second}
-	if m != nil {
-		hc.Transport = metrics.Transport{Metrics: m}
-	}
-	opts := []slack.Option{slack.OptionHTTPClient(hc)}
-	if cfg.Slack.APIURL != "" {
-		opts = append(opts, slack.OptionAPIURL(cfg.Slack.APIURL))
-	}
-	return slack.New(cfg.Slack.BotToken, opts...)
-}
-
 // startDaily runs the daily takeaway scheduler of `takeaway serve` in the background; stop
 // cancels it and waits for the attempt in progress to end.
-func startDaily(ctx context.Context, cfg config.Config, a *app, ledger digest.Ledger, m *metrics.Metrics, log *slog.Logger) (stop func(), err error) {
+func startDaily(ctx context.Context, cfg config.Config, a *app, ledger digest.Ledger, poster digest.Poster, m *metrics.Metrics, log *slog.Logger) (stop func(), err error) {
 	chans := make([]digest.Channel, 0, len(cfg.Daily.Channels))
 	for _, d := range cfg.Daily.Channels {
 		ch, err := digest.ParseChannel(d.Channel, d.Time, d.TimeZone, d.Lang)
@@ -207,7 +196,7 @@ func startDaily(ctx context.Context, cfg config.Config, a *app, ledger digest.Le
 		Selector: digest.NewSelector(a.corpus),
 		Composer: digest.NewComposer(a.catalog, w, cfg.LLM.Timeout.Duration, log),
 		Ledger:   ledger,
-		Poster:   digest.NewSlackPoster(newSlackClient(cfg, m), a.catalog),
+		Poster:   poster,
 		Metrics:  m,
 		Logger:   log,
 	})

@@ -37,7 +37,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	defer st.Close()
 
 	ready := &readiness{}
-	b, err := bot.New(bot.Config{
+	botCfg := bot.Config{
 		BotToken:      cfg.Slack.BotToken,
 		AppToken:      cfg.Slack.AppToken,
 		SigningSecret: cfg.Slack.SigningSecret,
@@ -52,7 +52,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			"GET /readyz":  ready,
 			"GET /metrics": m.Handler(),
 		},
-	}, a.service, corpusSources{a}, botStore{st: st, m: m})
+	}
+	b, err := bot.New(botCfg, a.service, corpusSources{a}, botStore{st: st, m: m})
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,12 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	ready.check = b.Check
 	if cfg.Daily.Enabled {
-		stopDaily, err := startDaily(ctx, cfg, a, st, m, log)
+		// The daily poster calls Slack as the bot does: same token, API URL and HTTP client.
+		poster, err := bot.NewDailyPoster(botCfg)
+		if err != nil {
+			return err
+		}
+		stopDaily, err := startDaily(ctx, cfg, a, st, poster, m, log)
 		if err != nil {
 			return err
 		}

@@ -135,6 +135,7 @@ func TestCitationsPointToQuotedPassages(t *testing.T) {
 func TestTextFragment(t *testing.T) {
 	tests := map[string]string{
 		"Short quote here.": "#:~:text=Short%20quote%20here.",
+		"• A list item.":    "#:~:text=A%20list%20item.",
 		"La prochaine KubeCon + CloudNativeCon Europe se tiendra donc à Amsterdam, du 30 mars": "#:~:text=La%20prochaine%20KubeCon%20+%20CloudNativeCon,du%2030%20mars",
 	}
 	for in, want := range tests {

@@ -101,7 +101,7 @@ func (s *Service) write(ctx context.Context, q Question, lang string, hits []ret
 		}
 		renumber[n] = len(cites) + 1
 		h := hits[n-1]
-		cites = append(cites, newCitation(len(cites)+1, h, bestSentence(q.Text, h, s.search.Concepts(q.Text, lang))))
+		cites = append(cites, NewCitation(len(cites)+1, h, bestSentence(q.Text, h, s.search.Concepts(q.Text, lang))))
 	}
 	text = markerRe.ReplaceAllStringFunc(text, func(m string) string {
 		var n int

@@ -350,7 +350,7 @@ func renderExtractive(cat *i18n.Catalog, lang, subject string, hits []retrieval.
 		if !ok {
 			n = len(cites) + 1
 			citeOf[c.hit] = n
-			cites = append(cites, newCitation(n, h, c.text))
+			cites = append(cites, NewCitation(n, h, c.text))
 		} else {
 			cites[n-1].Quote += " " + c.text
 		}
@@ -358,7 +358,7 @@ func renderExtractive(cat *i18n.Catalog, lang, subject string, hits []retrieval.
 		b.WriteString(strings.ReplaceAll(c.text, "\n", "\n> "))
 		b.WriteString("”")
 		if h.Passage.Lang != lang {
-			if name := languageName(h.Passage.Lang, lang); name != "" {
+			if name := LanguageName(h.Passage.Lang, lang); name != "" {
 				b.WriteString(" (" + name + ")")
 			}
 		}
@@ -367,8 +367,9 @@ func renderExtractive(cat *i18n.Catalog, lang, subject string, hits []retrieval.
 	return b.String(), cites
 }
 
-// languageName is the name of language code in the language of the answer ("French", "法语").
-func languageName(code, in string) string {
+// LanguageName is the name of language code in language in ("French", "法语"), or "" when
+// either code is not a BCP 47 tag.
+func LanguageName(code, in string) string {
 	t, err := language.Parse(code)
 	if err != nil {
 		return ""
@@ -380,9 +381,9 @@ func languageName(code, in string) string {
 	return display.Languages(it).Name(t)
 }
 
-// newCitation points to a passage, with a text-fragment link to the quoted sentence when the
+// NewCitation is citation [n] of a passage, with a text-fragment link to the quote when the
 // report has a URL of its own (the original's URL otherwise, without a fragment).
-func newCitation(n int, h retrieval.Hit, quote string) Citation {
+func NewCitation(n int, h retrieval.Hit, quote string) Citation {
 	r := h.Report
 	c := Citation{
 		N:         n,
@@ -412,10 +413,11 @@ func eventName(e corpus.Event) string {
 	return e.Name
 }
 
-// textFragment builds a #:~:text= directive for the first sentence of quote: its first and last
-// words, so that browsers scroll to and highlight it.
+// textFragment builds a #:~:text= directive for the first line of quote (its first and last
+// words when it is long), so that browsers scroll to and highlight it. A leading list bullet
+// is left out: pages show it as a list marker, not as text that the fragment could match.
 func textFragment(quote string) string {
-	first := strings.TrimSpace(strings.Split(quote, "\n")[0])
+	first := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(strings.Split(quote, "\n")[0]), "•"))
 	if first == "" {
 		return ""
 	}

@@ -3,21 +3,17 @@ package digest
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/slack-go/slack"
 
 	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/answer"
@@ -116,113 +112,76 @@ func (c *fakeClock) runUntil(t *testing.T, end time.Time) {
 	}
 }
 
-// fakeSlack speaks the Slack Web API's wire format (form-encoded POSTs, JSON answers) for
-// chat.postMessage and conversations.history, keeping the posted messages as history.
-type fakeSlack struct {
-	srv   *httptest.Server
+// fakePoster is a stateful, in-memory Poster: it keeps the posted takeaways as the channel's
+// history, dated by the fake clock, and fails on request as Slack would.
+type fakePoster struct {
 	clock func() time.Time
 
-	mu        sync.Mutex
-	seq       int
-	posts     []fakePost
-	attempts  map[string]int    // chat.postMessage calls per channel, failed ones included
-	postErr   map[string]string // channel → error code chat.postMessage answers with
-	fail500   int               // the next n chat.postMessage calls answer HTTP 500
-	histCalls int
+	mu       sync.Mutex
+	seq      int
+	posts    []fakePost
+	attempts map[string]int   // Post calls per channel, failed ones included
+	postErr  map[string]error // channel → error Post answers with
+	findErr  map[string]error // channel → error FindPosted answers with
+	failNext int              // the next n Post calls fail with a transient error
 }
 
+// fakePost is one message in a channel's history, with the date and passages that a
+// takeaway's metadata carries.
 type fakePost struct {
-	Channel   string
-	TS        string
-	At        time.Time
-	Text      string
-	Blocks    string
-	EventType string
-	Date      string
-	IDs       []string
+	Channel string
+	TS      string
+	At      time.Time
+	Text    string
+	Date    string
+	IDs     []string
 }
 
-func newFakeSlack(t *testing.T, clock func() time.Time) *fakeSlack {
-	f := &fakeSlack{clock: clock, attempts: map[string]int{}, postErr: map[string]string{}}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
-	return f
+func newFakePoster(clock func() time.Time) *fakePoster {
+	return &fakePoster{clock: clock, attempts: map[string]int{}, postErr: map[string]error{}, findErr: map[string]error{}}
 }
 
-func (f *fakeSlack) client() *slack.Client {
-	return slack.New("xoxb-test", slack.OptionAPIURL(f.srv.URL+"/api/"))
+// notInChannel is the error of a poster whose bot is not a member of channel.
+func notInChannel(channel string) error {
+	return fmt.Errorf("post to %s: %w (not_in_channel)", channel, ErrNotInChannel)
 }
 
-func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
+func (f *fakePoster) Post(_ context.Context, channel string, t Takeaway) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	switch r.URL.Path {
-	case "/api/chat.postMessage":
-		ch := r.Form.Get("channel")
-		f.attempts[ch]++
-		if f.fail500 > 0 {
-			f.fail500--
-			http.Error(w, `{"ok":false,"error":"internal_error"}`, http.StatusInternalServerError)
-			return
-		}
-		if code := f.postErr[ch]; code != "" {
-			fmt.Fprintf(w, `{"ok":false,"error":%q}`, code)
-			return
-		}
-		f.seq++
-		at := f.clock()
-		p := fakePost{Channel: ch, TS: fmt.Sprintf("%d.%06d", at.Unix(), f.seq), At: at, Text: r.Form.Get("text"), Blocks: r.Form.Get("blocks")}
-		var meta struct {
-			EventType    string `json:"event_type"`
-			EventPayload struct {
-				Date       string   `json:"date"`
-				PassageIDs []string `json:"passage_ids"`
-			} `json:"event_payload"`
-		}
-		if m := r.Form.Get("metadata"); m != "" {
-			if err := json.Unmarshal([]byte(m), &meta); err != nil {
-				fmt.Fprint(w, `{"ok":false,"error":"invalid_metadata_format"}`)
-				return
-			}
-		}
-		p.EventType, p.Date, p.IDs = meta.EventType, meta.EventPayload.Date, meta.EventPayload.PassageIDs
-		f.posts = append(f.posts, p)
-		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, ch, p.TS)
-	case "/api/conversations.history":
-		f.histCalls++
-		ch := r.Form.Get("channel")
-		if code := f.postErr[ch]; code == "channel_not_found" {
-			fmt.Fprintf(w, `{"ok":false,"error":%q}`, code)
-			return
-		}
-		oldest, _ := strconv.ParseFloat(r.Form.Get("oldest"), 64)
-		withMeta := r.Form.Get("include_all_metadata") == "1" || r.Form.Get("include_all_metadata") == "true"
-		var msgs []map[string]any
-		for i := len(f.posts) - 1; i >= 0; i-- { // newest first, as Slack answers
-			p := f.posts[i]
-			ts, _ := strconv.ParseFloat(p.TS, 64)
-			if p.Channel != ch || ts < oldest {
-				continue
-			}
-			m := map[string]any{"type": "message", "ts": p.TS, "text": p.Text}
-			if withMeta && p.EventType != "" {
-				m["metadata"] = map[string]any{"event_type": p.EventType, "event_payload": map[string]any{"date": p.Date, "passage_ids": p.IDs}}
-			}
-			msgs = append(msgs, m)
-		}
-		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "messages": msgs, "has_more": false})
-	default:
-		fmt.Fprint(w, `{"ok":false,"error":"unknown_method"}`)
+	f.attempts[channel]++
+	if f.failNext > 0 {
+		f.failNext--
+		return "", fmt.Errorf("post to %s: server error 500", channel)
 	}
+	if err := f.postErr[channel]; err != nil {
+		return "", err
+	}
+	f.seq++
+	at := f.clock()
+	p := fakePost{Channel: channel, TS: fmt.Sprintf("%d.%06d", at.Unix(), f.seq), At: at, Text: t.Text, Date: t.Date, IDs: slices.Clone(t.PassageIDs)}
+	f.posts = append(f.posts, p)
+	return p.TS, nil
 }
 
-// addPost puts a message in the history as if another process had posted it.
-func (f *fakeSlack) addPost(p fakePost) {
+func (f *fakePoster) FindPosted(_ context.Context, channel, date string, since time.Time) (string, []string, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.findErr[channel]; err != nil {
+		return "", nil, false, err
+	}
+	for i := len(f.posts) - 1; i >= 0; i-- { // newest first, as a channel's history reads
+		p := f.posts[i]
+		if p.Channel != channel || p.At.Before(since) || p.Date != date {
+			continue
+		}
+		return p.TS, slices.Clone(p.IDs), true, nil
+	}
+	return "", nil, false, nil
+}
+
+// addPost puts a takeaway in the history as if another process had posted it.
+func (f *fakePoster) addPost(p fakePost) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.seq++
@@ -230,7 +189,7 @@ func (f *fakeSlack) addPost(p fakePost) {
 	f.posts = append(f.posts, p)
 }
 
-func (f *fakeSlack) postsTo(channel string) []fakePost {
+func (f *fakePoster) postsTo(channel string) []fakePost {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []fakePost
@@ -242,7 +201,7 @@ func (f *fakeSlack) postsTo(channel string) []fakePost {
 	return out
 }
 
-func (f *fakeSlack) attemptsTo(channel string) int {
+func (f *fakePoster) attemptsTo(channel string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.attempts[channel]
@@ -304,11 +263,11 @@ func openBolt(t *testing.T) *store.Bolt {
 	return b
 }
 
-// harness wires schedulers to a fake clock, a fake Slack and one ledger.
+// harness wires schedulers to a fake clock, a fake poster and one ledger.
 type harness struct {
 	t       *testing.T
 	clock   *fakeClock
-	slack   *fakeSlack
+	poster  *fakePoster
 	ledger  Ledger
 	sel     *Selector
 	cat     *i18n.Catalog
@@ -323,7 +282,7 @@ func newHarness(t *testing.T, start time.Time, ledger Ledger) *harness {
 		ledger = openBolt(t)
 	}
 	return &harness{
-		t: t, clock: clock, slack: newFakeSlack(t, clock.Now), ledger: ledger,
+		t: t, clock: clock, poster: newFakePoster(clock.Now), ledger: ledger,
 		sel: NewSelector(defaultCorpus(t)), cat: i18n.MustNew(), metrics: metrics.New(), logs: &syncBuffer{},
 	}
 }
@@ -332,7 +291,7 @@ func (h *harness) scheduler(owner string, tick time.Duration, chans ...Channel) 
 	h.t.Helper()
 	s, err := NewScheduler(Options{
 		Channels: chans, Selector: h.sel, Composer: NewComposer(h.cat, nil, 0, nil),
-		Ledger: h.ledger, Poster: NewSlackPoster(h.slack.client(), h.cat), Clock: h.clock,
+		Ledger: h.ledger, Poster: h.poster, Clock: h.clock,
 		Owner: owner, Tick: tick, Metrics: h.metrics,
 		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})

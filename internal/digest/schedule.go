@@ -54,11 +54,21 @@ type Ledger interface {
 	PostedPassageIDs(ctx context.Context, channel string) ([]string, error)
 }
 
-// Poster sends takeaways to a chat and finds those already sent (SlackPoster is one).
+// Poster sends takeaways to a chat and finds those already sent (bot.DailyPoster is one).
+// It wraps ErrNotInChannel and ErrRejected for the errors that retrying will not fix.
 type Poster interface {
 	Post(ctx context.Context, channel string, t Takeaway) (ts string, err error)
 	FindPosted(ctx context.Context, channel, date string, since time.Time) (ts string, passageIDs []string, found bool, err error)
 }
+
+var (
+	// ErrNotInChannel means the bot cannot see or post in the channel (not_in_channel,
+	// channel_not_found): someone has to invite it. Retrying the same day is pointless.
+	ErrNotInChannel = errors.New("the bot is not in the channel")
+	// ErrRejected means Slack refused the post for a reason that retrying will not change
+	// (an archived channel, a read-only channel, a message it considers invalid).
+	ErrRejected = errors.New("slack rejected the post")
+)
 
 // Clock tells the time and waits; tests inject a fake one.
 type Clock interface {

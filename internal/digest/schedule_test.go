@@ -55,7 +55,7 @@ func TestScheduleAcrossDaylightSaving(t *testing.T) {
 			h.start(h.scheduler("a", 15*time.Minute, ch))
 			h.clock.runUntil(t, until)
 
-			posts := h.slack.postsTo("C1")
+			posts := h.poster.postsTo("C1")
 			got := localTimes(posts, loc)
 			if tt.anyOffset {
 				for i := range got {
@@ -66,8 +66,8 @@ func TestScheduleAcrossDaylightSaving(t *testing.T) {
 				t.Errorf("posts at\n%s\nwant\n%s", joinLines(got), joinLines(tt.want))
 			}
 			for _, p := range posts {
-				if want := p.At.In(loc).Format(time.DateOnly); p.Date != want || p.EventType != EventType {
-					t.Errorf("post at %s carries metadata %s %q, want %s %q", p.At, p.EventType, p.Date, EventType, want)
+				if want := p.At.In(loc).Format(time.DateOnly); p.Date != want {
+					t.Errorf("post at %s is the takeaway of %q, want %q", p.At, p.Date, want)
 				}
 			}
 		})
@@ -117,7 +117,7 @@ func TestRestartMidDay(t *testing.T) {
 				h.clock.runUntil(t, r.until)
 				stop()
 			}
-			if got := localTimes(h.slack.postsTo("C1"), loc); joinLines(got) != joinLines(tt.want) {
+			if got := localTimes(h.poster.postsTo("C1"), loc); joinLines(got) != joinLines(tt.want) {
 				t.Errorf("posts at\n%s\nwant\n%s", joinLines(got), joinLines(tt.want))
 			}
 		})
@@ -136,17 +136,17 @@ func TestCrashBetweenPostAndRecord(t *testing.T) {
 		t.Fatalf("ClaimDaily = %v, %v", won, err)
 	}
 	time.Sleep(time.Millisecond) // the store's lease runs on the real clock
-	h.slack.addPost(fakePost{Channel: "C1", At: posted, Text: "Today's takeaway…", EventType: EventType, Date: "2026-05-04", IDs: []string{"kubecon-eu-2019-day-3-xebia.fr#8f9cb9af"}})
+	h.poster.addPost(fakePost{Channel: "C1", At: posted, Text: "Today's takeaway…", Date: "2026-05-04", IDs: []string{"kubecon-eu-2019-day-3-xebia.fr#8f9cb9af"}})
 	// An older takeaway of yesterday's must not count as today's.
-	h.slack.addPost(fakePost{Channel: "C1", At: posted.Add(-24 * time.Hour), Text: "Yesterday's", EventType: EventType, Date: "2026-05-03", IDs: []string{"x"}})
+	h.poster.addPost(fakePost{Channel: "C1", At: posted.Add(-24 * time.Hour), Text: "Yesterday's", Date: "2026-05-03", IDs: []string{"x"}})
 
 	s := h.scheduler("b", time.Minute, mustChannel(t, "C1", "09:00", "Europe/Paris", "en"))
 	res := s.RunDue(ctx)
 	if len(res) != 1 || res[0].Outcome != OutcomeAlreadyPosted {
 		t.Fatalf("RunDue = %+v, want already_posted", res)
 	}
-	if n := h.slack.attemptsTo("C1"); n != 0 {
-		t.Errorf("%d chat.postMessage calls, want 0", n)
+	if n := h.poster.attemptsTo("C1"); n != 0 {
+		t.Errorf("%d Post calls, want 0", n)
 	}
 	if done, _ := h.ledger.DailyPosted(ctx, "C1", "2026-05-04"); !done {
 		t.Error("the post found in the history was not recorded in the ledger")
@@ -222,9 +222,9 @@ func TestTwoInstancesRace(t *testing.T) {
 				close(ready)
 				wg.Wait()
 			}
-			posts := h.slack.postsTo(id)
+			posts := h.poster.postsTo(id)
 			if len(posts) != days {
-				t.Fatalf("%d chat.postMessage for %d days, want exactly one a day:\n%s", len(posts), days, joinLines(localTimes(posts, loc)))
+				t.Fatalf("%d posts for %d days, want exactly one a day:\n%s", len(posts), days, joinLines(localTimes(posts, loc)))
 			}
 			seen := map[string]bool{}
 			for _, p := range posts {
@@ -253,7 +253,7 @@ func TestThirtyDaysNoRepeat(t *testing.T) {
 					t.Fatalf("day %d: %+v", d, res[0])
 				}
 			}
-			posts := h.slack.postsTo("C1")
+			posts := h.poster.postsTo("C1")
 			if len(posts) != 30 {
 				t.Fatalf("%d posts in 30 days", len(posts))
 			}
@@ -290,16 +290,16 @@ func TestNotInChannel(t *testing.T) {
 	loc := mustLoad(t, "Europe/Paris")
 	day1, _ := time.ParseInLocation("2006-01-02 15:04", "2026-05-04 08:00", loc)
 	h := newHarness(t, day1, nil)
-	h.slack.postErr["CNOPE"] = "not_in_channel"
+	h.poster.postErr["CNOPE"] = notInChannel("CNOPE")
 	nope := mustChannel(t, "CNOPE", "09:00", "Europe/Paris", "fr")
 	ok := mustChannel(t, "COK", "09:00", "Europe/Paris", "fr")
 	h.start(h.scheduler("a", time.Minute, nope, ok))
 
 	h.clock.runUntil(t, day1.Add(6*time.Hour)) // 14:00, after 300 ticks
-	if n := h.slack.attemptsTo("CNOPE"); n != 1 {
-		t.Errorf("day 1: %d chat.postMessage attempts to a channel the bot is not in, want 1 (no retry loop)", n)
+	if n := h.poster.attemptsTo("CNOPE"); n != 1 {
+		t.Errorf("day 1: %d post attempts to a channel the bot is not in, want 1 (no retry loop)", n)
 	}
-	if n := len(h.slack.postsTo("COK")); n != 1 {
+	if n := len(h.poster.postsTo("COK")); n != 1 {
 		t.Errorf("day 1: the other channel got %d posts, want 1", n)
 	}
 	if got := h.count(OutcomeNotInChannel); got != 1 {
@@ -311,7 +311,7 @@ func TestNotInChannel(t *testing.T) {
 	}
 
 	h.clock.runUntil(t, day1.Add(26*time.Hour)) // day 2, 10:00
-	if n := h.slack.attemptsTo("CNOPE"); n != 2 {
+	if n := h.poster.attemptsTo("CNOPE"); n != 2 {
 		t.Errorf("after day 2: %d attempts, want 2 (a new day tries again)", n)
 	}
 	if got := h.count(OutcomeNotInChannel); got != 2 {
@@ -323,10 +323,10 @@ func TestTransientErrorIsRetriedOnTheNextTick(t *testing.T) {
 	loc := mustLoad(t, "Europe/Paris")
 	start, _ := time.ParseInLocation("2006-01-02 15:04", "2026-05-04 08:59", loc)
 	h := newHarness(t, start, nil)
-	h.slack.fail500 = 1
+	h.poster.failNext = 1
 	h.start(h.scheduler("a", time.Minute, mustChannel(t, "C1", "09:00", "Europe/Paris", "en")))
 	h.clock.runUntil(t, start.Add(time.Hour))
-	if got := localTimes(h.slack.postsTo("C1"), loc); joinLines(got) != "2026-05-04 09:01 +0200" {
+	if got := localTimes(h.poster.postsTo("C1"), loc); joinLines(got) != "2026-05-04 09:01 +0200" {
 		t.Errorf("posts at %q, want one at 09:01 after the failure at 09:00", got)
 	}
 	if e, p := h.count(OutcomeError), h.count(OutcomePosted); e != 1 || p != 1 {

@@ -4,12 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strings"
 	"time"
-
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 
 	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/answer"
@@ -83,7 +79,7 @@ func (c *Composer) Compose(ctx context.Context, p Pick, lang string) Takeaway {
 		Date:       p.Date,
 		Lang:       lang,
 		PassageIDs: []string{p.Passage.ID},
-		Citations:  []answer.Citation{citation(p.Report, p.Passage, quote)},
+		Citations:  []answer.Citation{answer.NewCitation(1, retrieval.Hit{Passage: p.Passage, Report: p.Report}, quote)},
 		Mode:       answer.ModeExtractive,
 	}
 	framing := c.cat.Sprintf(lang, i18n.DigestFraming, reportName(p.Report))
@@ -166,72 +162,10 @@ func quoteBlock(key []string, quoteLang, lang string) string {
 		return "[1]"
 	}
 	if quoteLang != "" && quoteLang != lang {
-		if name := languageName(quoteLang, lang); name != "" {
+		if name := answer.LanguageName(quoteLang, lang); name != "" {
 			lines[last] += " (" + name + ")"
 		}
 	}
 	lines[last] += " [1]"
 	return "> " + strings.Join(lines, "\n> ")
-}
-
-// languageName is the name of language code in language in ("French", "法语").
-func languageName(code, in string) string {
-	t, err := language.Parse(code)
-	if err != nil {
-		return ""
-	}
-	it, err := language.Parse(in)
-	if err != nil {
-		return ""
-	}
-	return display.Languages(it).Name(t)
-}
-
-// citation points to the passage, with a text-fragment link to the quote when the report has
-// a URL of its own, or the original article's URL for a translation without one. (It mirrors
-// the answer package's citations, which are not exported.)
-func citation(r corpus.Report, p corpus.Passage, quote string) answer.Citation {
-	c := answer.Citation{
-		N:         1,
-		Title:     r.Title,
-		Publisher: r.Publisher,
-		Event:     eventName(r.Event),
-		PassageID: p.ID,
-		Quote:     quote,
-		QuoteLang: p.Lang,
-	}
-	switch {
-	case r.URL != "":
-		c.URL = r.URL + textFragment(quote)
-	case strings.HasPrefix(r.TranslationOf, "http"):
-		c.URL = r.TranslationOf
-	}
-	return c
-}
-
-func eventName(e corpus.Event) string {
-	if e.Name == "" {
-		return ""
-	}
-	if e.City != "" && !strings.Contains(e.Name, e.City) {
-		return e.Name + ", " + e.City
-	}
-	return e.Name
-}
-
-// textFragment builds a #:~:text= directive for the first line of quote (its first and last
-// words when it is long), so that browsers scroll to it.
-func textFragment(quote string) string {
-	first := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(strings.Split(quote, "\n")[0]), "•"))
-	if first == "" {
-		return ""
-	}
-	enc := func(s string) string {
-		return strings.NewReplacer("-", "%2D", ",", "%2C", "&", "%26").Replace(url.PathEscape(s))
-	}
-	ws := strings.Fields(first)
-	if len(ws) <= 8 {
-		return "#:~:text=" + enc(first)
-	}
-	return "#:~:text=" + enc(strings.Join(ws[:5], " ")) + "," + enc(strings.Join(ws[len(ws)-3:], " "))
 }

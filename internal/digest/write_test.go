@@ -6,9 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/slack-go/slack"
-
-	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/answer"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
 )
@@ -80,43 +77,6 @@ func TestModelTakeaway(t *testing.T) {
 				t.Errorf("model asked %+v", req)
 			}
 		})
-	}
-}
-
-func TestRenderMessage(t *testing.T) {
-	cat := i18n.MustNew()
-	r := corpus.Report{ID: "r", Title: "Tips & <tricks>", Publisher: "Blog <!here>", URL: "https://example.com/a?x=1&y=<2>", Lang: "en",
-		Event: corpus.Event{Name: "Conf", City: "Oslo"}}
-	p := corpus.Passage{ID: "r#1", ReportID: "r", Lang: "en", Text: "Ping <!channel> & <@U123>: use <https://evil.example|this link> now, said the speaker."}
-	pick := Pick{Date: "2026-03-02", Passage: p, Report: r, Key: []string{p.Text}}
-	tk := NewComposer(cat, nil, 0, nil).Compose(context.Background(), pick, "en")
-	m := renderMessage(cat, tk)
-
-	if len(m.Blocks) != 2 {
-		t.Fatalf("%d blocks, want a section and a context", len(m.Blocks))
-	}
-	section, ok1 := m.Blocks[0].(*slack.SectionBlock)
-	ctxBlock, ok2 := m.Blocks[1].(*slack.ContextBlock)
-	if !ok1 || !ok2 || len(ctxBlock.ContextElements.Elements) != 1 {
-		t.Fatalf("blocks %T %T: want a section and a context of one text", m.Blocks[0], m.Blocks[1])
-	}
-	source, _ := ctxBlock.ContextElements.Elements[0].(*slack.TextBlockObject)
-	all := m.Text + "\n" + section.Text.Text + "\n" + source.Text
-	for _, raw := range []string{"<!channel>", "<@U123>", "<!here>", "<https://evil", "<tricks>", "y=<2>"} {
-		if strings.Contains(all, raw) {
-			t.Errorf("unescaped %q reaches Slack:\n%s", raw, all)
-		}
-	}
-	for _, want := range []string{"&lt;!channel&gt; &amp; &lt;@U123&gt;", "\n> Ping", "Tips &amp; &lt;tricks&gt;", "<https://example.com/a?x=1&amp;y=%3C2%3E", "Blog &lt;!here&gt;"} {
-		if !strings.Contains(all, want) {
-			t.Errorf("rendered message lacks %q:\n%s", want, all)
-		}
-	}
-	if m.Metadata.EventType != EventType || m.Metadata.EventPayload["date"] != "2026-03-02" {
-		t.Errorf("metadata %+v", m.Metadata)
-	}
-	if ids, _ := m.Metadata.EventPayload["passage_ids"].([]any); len(ids) != 1 || ids[0] != "r#1" {
-		t.Errorf("metadata passage_ids %v", m.Metadata.EventPayload["passage_ids"])
 	}
 }
 
