@@ -98,6 +98,10 @@ type QuestionLog struct {
 type Config struct {
 	// BotToken is the bot user's token (SLACK_BOT_TOKEN, xoxb-…).
 	BotToken string
+	// Admins are the Slack user IDs who see the daily takeaway settings in /takeaway help.
+	Admins []string
+	// Daily lists the daily takeaway posts, for the admins' help; empty means off.
+	Daily []DailySchedule
 	// AppToken is the app-level token (SLACK_APP_TOKEN, xapp-…); when set, Run uses
 	// Socket Mode.
 	AppToken string

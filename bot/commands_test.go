@@ -106,3 +106,15 @@ func TestHelpListsEveryCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestDailyHelpForAdmins(t *testing.T) {
+	cat := i18n.MustNew()
+	off := dailyHelp(cat, nil, "en")
+	on := dailyHelp(cat, []DailySchedule{{Channel: "C0123", Time: "09:00", TimeZone: "Europe/Paris", Lang: "fr"}}, "fr")
+	if !strings.Contains(off, "TAKEAWAY_DAILY_ENABLED") {
+		t.Errorf("off: %q does not say how to turn it on", off)
+	}
+	if !strings.Contains(on, "<#C0123> 09:00 Europe/Paris (fr)") || !strings.Contains(on, "Enseignement du jour") {
+		t.Errorf("on (fr): %q", on)
+	}
+}

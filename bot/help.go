@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/takeaway-bot/takeaway/internal/i18n"
@@ -10,9 +12,30 @@ import (
 // cmdHelp shows the generated help.
 func (b *Bot) cmdHelp(ctx context.Context, c commandCall) {
 	_, _, ui := b.userLangs(ctx, c.t.UserID)
-	if _, err := b.post(ctx, c.t, slackMessage{Text: helpText(b.cat, b.commands, ui)}); err != nil {
+	text := helpText(b.cat, b.commands, ui)
+	if slices.Contains(b.cfg.Admins, c.t.UserID) {
+		text += "\n\n" + dailyHelp(b.cat, b.cfg.Daily, ui)
+	}
+	if _, err := b.post(ctx, c.t, slackMessage{Text: text}); err != nil {
 		b.log.Error("could not post the help", "err", err)
 	}
+}
+
+// DailySchedule is one channel's daily takeaway, as configured.
+type DailySchedule struct {
+	Channel, Time, TimeZone, Lang string
+}
+
+// dailyHelp tells admins where and when the daily takeaway is posted, and how to change it.
+func dailyHelp(cat *i18n.Catalog, daily []DailySchedule, lang string) string {
+	if len(daily) == 0 {
+		return cat.Sprintf(lang, i18n.BotHelpDailyOff)
+	}
+	var where []string
+	for _, d := range daily {
+		where = append(where, fmt.Sprintf("<#%s> %s %s (%s)", escape(d.Channel), escape(d.Time), escape(d.TimeZone), escape(d.Lang)))
+	}
+	return cat.Sprintf(lang, i18n.BotHelpDaily, strings.Join(where, ", "))
 }
 
 // helpText renders the command table in lang.

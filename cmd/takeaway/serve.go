@@ -37,7 +37,15 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	defer st.Close()
 
 	ready := &readiness{}
+	var daily []bot.DailySchedule
+	if cfg.Daily.Enabled {
+		for _, d := range cfg.Daily.Channels {
+			daily = append(daily, bot.DailySchedule{Channel: d.Channel, Time: d.Time, TimeZone: d.TimeZone, Lang: d.Lang})
+		}
+	}
 	botCfg := bot.Config{
+		Admins:        cfg.Slack.Admins,
+		Daily:         daily,
 		BotToken:      cfg.Slack.BotToken,
 		AppToken:      cfg.Slack.AppToken,
 		SigningSecret: cfg.Slack.SigningSecret,

@@ -9,6 +9,8 @@ const (
 	BotHelpSources     Key = "bot.help.sources"
 	BotHelpLang        Key = "bot.help.lang"
 	BotHelpElsewhere   Key = "bot.help.elsewhere"
+	BotHelpDaily       Key = "bot.help.daily"
+	BotHelpDailyOff    Key = "bot.help.daily_off"
 	BotUsageQuestion   Key = "bot.usage.question"
 	BotSourcesHeader   Key = "bot.sources.header"
 	BotSourcesNone     Key = "bot.sources.none"
@@ -105,6 +107,30 @@ func botMessages() Table {
 			"pt": "Escolher o idioma das minhas respostas (%s), ou `auto` para seguir cada pergunta.",
 			"it": "Scegli la lingua delle mie risposte (%s), oppure `auto` per seguire ogni domanda.",
 			"nl": "De taal van mijn antwoorden kiezen (%s), of `auto` om elke vraag te volgen.",
+		},
+		BotHelpDaily: {
+			"en": "*Daily takeaway* (admins): posted in %s. Change it with TAKEAWAY_DAILY_CHANNELS=\"CHANNEL@HH:MM Area/City lang\" and restart.",
+			"fr": "*Enseignement du jour* (admins) : publié dans %s. Modifiez-le avec TAKEAWAY_DAILY_CHANNELS=\"CANAL@HH:MM Zone/Ville langue\" puis redémarrez.",
+			"sv": "*Dagens lärdom* (administratörer): publiceras i %s. Ändra med TAKEAWAY_DAILY_CHANNELS=\"KANAL@HH:MM Område/Stad språk\" och starta om.",
+			"zh": "*每日要点*（管理员）：发布在 %s。用 TAKEAWAY_DAILY_CHANNELS=\"频道@HH:MM 地区/城市 语言\" 修改后重启。",
+			"de": "*Tägliche Erkenntnis* (Admins): wird in %s gepostet. Ändern mit TAKEAWAY_DAILY_CHANNELS=\"KANAL@HH:MM Gebiet/Stadt Sprache\" und Neustart.",
+			"es": "*Lección del día* (administradores): se publica en %s. Cámbiala con TAKEAWAY_DAILY_CHANNELS=\"CANAL@HH:MM Zona/Ciudad idioma\" y reinicia.",
+			"ja": "*今日のポイント*（管理者）：%s に投稿されます。TAKEAWAY_DAILY_CHANNELS=\"チャンネル@HH:MM 地域/都市 言語\" で変更し、再起動してください。",
+			"pt": "*Lição do dia* (administradores): publicada em %s. Altere com TAKEAWAY_DAILY_CHANNELS=\"CANAL@HH:MM Zona/Cidade idioma\" e reinicie.",
+			"it": "*Spunto del giorno* (amministratori): pubblicato in %s. Modificalo con TAKEAWAY_DAILY_CHANNELS=\"CANALE@HH:MM Zona/Città lingua\" e riavvia.",
+			"nl": "*Inzicht van de dag* (beheerders): geplaatst in %s. Wijzig met TAKEAWAY_DAILY_CHANNELS=\"KANAAL@HH:MM Gebied/Stad taal\" en herstart.",
+		},
+		BotHelpDailyOff: {
+			"en": "*Daily takeaway* (admins): off. Turn it on with TAKEAWAY_DAILY_ENABLED=true and TAKEAWAY_DAILY_CHANNELS=\"CHANNEL@HH:MM Area/City lang\".",
+			"fr": "*Enseignement du jour* (admins) : désactivé. Activez-le avec TAKEAWAY_DAILY_ENABLED=true et TAKEAWAY_DAILY_CHANNELS=\"CANAL@HH:MM Zone/Ville langue\".",
+			"sv": "*Dagens lärdom* (administratörer): av. Slå på med TAKEAWAY_DAILY_ENABLED=true och TAKEAWAY_DAILY_CHANNELS=\"KANAL@HH:MM Område/Stad språk\".",
+			"zh": "*每日要点*（管理员）：已关闭。用 TAKEAWAY_DAILY_ENABLED=true 和 TAKEAWAY_DAILY_CHANNELS=\"频道@HH:MM 地区/城市 语言\" 开启。",
+			"de": "*Tägliche Erkenntnis* (Admins): aus. Einschalten mit TAKEAWAY_DAILY_ENABLED=true und TAKEAWAY_DAILY_CHANNELS=\"KANAL@HH:MM Gebiet/Stadt Sprache\".",
+			"es": "*Lección del día* (administradores): desactivada. Actívala con TAKEAWAY_DAILY_ENABLED=true y TAKEAWAY_DAILY_CHANNELS=\"CANAL@HH:MM Zona/Ciudad idioma\".",
+			"ja": "*今日のポイント*（管理者）：オフです。TAKEAWAY_DAILY_ENABLED=true と TAKEAWAY_DAILY_CHANNELS=\"チャンネル@HH:MM 地域/都市 言語\" で有効にできます。",
+			"pt": "*Lição do dia* (administradores): desligada. Ative com TAKEAWAY_DAILY_ENABLED=true e TAKEAWAY_DAILY_CHANNELS=\"CANAL@HH:MM Zona/Cidade idioma\".",
+			"it": "*Spunto del giorno* (amministratori): disattivato. Attivalo con TAKEAWAY_DAILY_ENABLED=true e TAKEAWAY_DAILY_CHANNELS=\"CANALE@HH:MM Zona/Città lingua\".",
+			"nl": "*Inzicht van de dag* (beheerders): uit. Zet aan met TAKEAWAY_DAILY_ENABLED=true en TAKEAWAY_DAILY_CHANNELS=\"KANAAL@HH:MM Gebied/Stad taal\".",
 		},
 		BotHelpElsewhere: {
 			"en": "You can also mention me in a channel (I answer in the thread) or send me a direct message.",
