@@ -4,10 +4,14 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"os"
 	"runtime"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/takeaway-bot/takeaway/corpus"
 )
@@ -166,6 +170,21 @@ func BenchmarkSearch100k(b *testing.B)        { benchSearch(b, 100_000, "hybrid"
 func BenchmarkSearch100kDense(b *testing.B)   { benchSearch(b, 100_000, "dense") }
 func BenchmarkSearch100kLexical(b *testing.B) { benchSearch(b, 100_000, "lexical") }
 
+// residentMB reads the process's resident set size (Linux), or 0 elsewhere.
+func residentMB() float64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.Atoi(f[1])
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
 // BenchmarkMemory100k reports the live heap held by an index of 100,000 passages (and its
 // corpus), after a garbage collection.
 func BenchmarkMemory100k(b *testing.B) {
@@ -174,13 +193,17 @@ func BenchmarkMemory100k(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
+		start := time.Now()
 		ix, err := Build(context.Background(), c, Options{Languages: langs})
+		b.ReportMetric(float64(len(c.Passages))/time.Since(start).Seconds(), "passages/s")
 		if err != nil {
 			b.Fatal(err)
 		}
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(after.HeapInuse)/(1<<20), "heap-MB")
+		debug.FreeOSMemory()
+		b.ReportMetric(residentMB(), "rss-MB") // resident once garbage is returned to the OS
 		b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/(1<<20), "index-MB")
 		runtime.KeepAlive(ix)
 		ix.Close()
