@@ -340,9 +340,9 @@ func renderExtractive(cat *i18n.Catalog, lang, subject string, hits []retrieval.
 	case r.Publisher != "":
 		b.WriteString(cat.Sprintf(lang, i18n.AnswerFramingOne, r.Publisher))
 	case subject != "":
-		b.WriteString(cat.Sprintf(lang, i18n.AnswerFramingTitleAbout, r.Title, subject))
+		b.WriteString(cat.Sprintf(lang, i18n.AnswerFramingTitleAbout, subject))
 	default:
-		b.WriteString(cat.Sprintf(lang, i18n.AnswerFramingTitle, r.Title))
+		b.WriteString(cat.Sprintf(lang, i18n.AnswerFramingTitle))
 	}
 	for _, c := range chosen {
 		n, ok := citeOf[c.hit]

@@ -206,7 +206,7 @@ func hasFacts(answer string, groups [][]string) bool {
 }
 
 var (
-	quoteRe    = regexp.MustCompile(`“[^”]*”|«[^»]*»|„[^“”]*[“”]|「[^」]*」|『[^』]*』|"[^"\n]*"`)
+	quoteRe    = regexp.MustCompile(`“[^”]*”|”[^”]*”|«[^»]*»|„[^“”]*[“”]|「[^」]*」|『[^』]*』|"[^"\n]*"`)
 	citationRe = regexp.MustCompile(`\[\d+\]`)
 )
 
