@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/philippgille/chromem-go"
 
@@ -23,7 +24,9 @@ func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embed
 	embedQuery := func(ctx context.Context, text string) ([]float32, error) { return emb.EmbedQuery(ctx, text) }
 	snapshot := ""
 	if dataDir != "" {
-		snapshot = filepath.Join(dataDir, fmt.Sprintf("dense-%s-%s.gob.gz", c.Hash(), shortHash(embedderID)))
+		// The key covers the passages themselves (not only the report files, whose splitting
+		// may change between versions) and the embedder's identity.
+		snapshot = filepath.Join(dataDir, fmt.Sprintf("dense-%s-%s.gob.gz", shortHash(strings.Join(texts, "\x00")+"\x00"+idsOf(c)), shortHash(embedderID)))
 		if f, err := os.Open(snapshot); err == nil {
 			db := chromem.NewDB()
 			err := db.ImportFromReader(f, "")
@@ -67,6 +70,7 @@ func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embed
 			log.Warn("could not save dense index snapshot", "path", snapshot, "err", err)
 		} else {
 			log.Info("dense index saved", "path", snapshot, "passages", len(texts))
+			removeStaleSnapshots(snapshot, log)
 		}
 	}
 	return col, true, nil
@@ -120,4 +124,28 @@ func normalize(v []float32) []float32 {
 		out[i] = x * inv
 	}
 	return out
+}
+
+func idsOf(c *corpus.Corpus) string {
+	ids := make([]string, len(c.Passages))
+	for i, p := range c.Passages {
+		ids[i] = p.ID
+	}
+	return strings.Join(ids, "\x00")
+}
+
+// removeStaleSnapshots deletes the other snapshots of the data directory: they belong to an
+// earlier corpus or embedder and would only grow the directory.
+func removeStaleSnapshots(keep string, log *slog.Logger) {
+	old, err := filepath.Glob(filepath.Join(filepath.Dir(keep), "dense-*.gob.gz"))
+	if err != nil {
+		return
+	}
+	for _, f := range old {
+		if f != keep {
+			if err := os.Remove(f); err == nil {
+				log.Info("stale dense index snapshot removed", "path", f)
+			}
+		}
+	}
 }
