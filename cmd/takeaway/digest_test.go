@@ -58,7 +58,7 @@ func TestDigestPrint(t *testing.T) {
 		prev = d
 	}
 	fr, _ := digestRun(t, env, "--date", "2026-03-29", "--lang", "fr")
-	if fr.Lang != "fr" || !strings.HasPrefix(fr.Text, "L'enseignement du jour") {
+	if fr.Lang != "fr" || !strings.HasPrefix(fr.Text, "Voici l'enseignement du jour") {
 		t.Errorf("--lang fr printed %+v", fr)
 	}
 	today, _ := digestRun(t, env)
@@ -66,7 +66,7 @@ func TestDigestPrint(t *testing.T) {
 		t.Errorf("default date %s, want today in UTC (%s)", today.Date, want)
 	}
 	text, _, code := runCLI(t, env, "digest", "--date", "2026-03-29")
-	if code != 0 || !strings.HasPrefix(text, "Today's takeaway") || !strings.Contains(text, "Sources:") {
+	if code != 0 || !strings.HasPrefix(text, "Here is today's takeaway") || !strings.Contains(text, "Sources:") {
 		t.Errorf("digest printed (exit %d):\n%s", code, text)
 	}
 }
@@ -121,7 +121,7 @@ func TestDigestPost(t *testing.T) {
 		meta.EventPayload.Date != "2026-03-29" || !slices.Equal(meta.EventPayload.PassageIDs, posted.PassageIDs) {
 		t.Errorf("metadata %q (%v), want takeaway_daily for 2026-03-29 with %v", form.Get("metadata"), err, posted.PassageIDs)
 	}
-	if form.Get("channel") != "C0123" || !strings.Contains(form.Get("text"), "L'enseignement du jour") {
+	if form.Get("channel") != "C0123" || !strings.Contains(form.Get("text"), "Voici l'enseignement du jour") {
 		t.Errorf("posted to %q: %q", form.Get("channel"), form.Get("text"))
 	}
 

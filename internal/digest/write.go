@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/answer"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
 	"github.com/takeaway-bot/takeaway/retrieval"
@@ -82,7 +81,10 @@ func (c *Composer) Compose(ctx context.Context, p Pick, lang string) Takeaway {
 		Citations:  []answer.Citation{answer.NewCitation(1, retrieval.Hit{Passage: p.Passage, Report: p.Report}, quote)},
 		Mode:       answer.ModeExtractive,
 	}
-	framing := c.cat.Sprintf(lang, i18n.DigestFraming, reportName(p.Report))
+	framing := c.cat.Sprintf(lang, i18n.DigestFramingAnon)
+	if pub := strings.TrimSpace(p.Report.Publisher); pub != "" {
+		framing = c.cat.Sprintf(lang, i18n.DigestFraming, pub)
+	}
 	if c.writer != nil {
 		text, err := c.write(ctx, p, lang)
 		if err == nil {
@@ -120,17 +122,6 @@ func (c *Composer) write(ctx context.Context, p Pick, lang string) (string, erro
 		text += " [1]"
 	}
 	return text, nil
-}
-
-// reportName is how the framing line names a report: its title, else its publisher.
-func reportName(r corpus.Report) string {
-	if t := strings.TrimSpace(r.Title); t != "" {
-		return t
-	}
-	if r.Publisher != "" {
-		return r.Publisher
-	}
-	return r.ID
 }
 
 // quoteBlock quotes the key sentences: list items on lines of their own, sentences run

@@ -17,10 +17,10 @@ func TestOfflineTakeaway(t *testing.T) {
 	tests := []struct {
 		lang, framing, langName string
 	}{
-		{"en", "Today's takeaway, from “", "(French)"},
-		{"fr", "L'enseignement du jour, tiré de « ", ""},
-		{"zh", "今日要点，摘自《", ""},
-		{"sv", "Dagens lärdom, från ”", "(franska)"},
+		{"en", "Here is today's takeaway, from ", "(French)"},
+		{"fr", "Voici l'enseignement du jour, tiré ", ""},
+		{"zh", "这是今天的要点，摘自", ""},
+		{"sv", "Här är dagens lärdom, från ", "(franska)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
@@ -66,7 +66,7 @@ func TestModelTakeaway(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tk := NewComposer(cat, tt.w, 0, nil).Compose(context.Background(), p, "de")
-			if tk.Mode != tt.wantMode || !strings.Contains(tk.Text, tt.want) || !strings.HasPrefix(tk.Text, "Die Erkenntnis des Tages") {
+			if tk.Mode != tt.wantMode || !strings.Contains(tk.Text, tt.want) || !strings.HasPrefix(tk.Text, "Hier ist die Erkenntnis des Tages") {
 				t.Errorf("mode %s, text:\n%s\nwant mode %s containing %q", tk.Mode, tk.Text, tt.wantMode, tt.want)
 			}
 			if len(tt.w.reqs) != 1 {
@@ -82,10 +82,14 @@ func TestModelTakeaway(t *testing.T) {
 
 func TestDigestMessagesAreTranslated(t *testing.T) {
 	cat := i18n.MustNew()
-	for _, key := range []i18n.Key{i18n.DigestFraming, i18n.DigestSource} {
-		en := cat.Sprintf("en", key, "X")
+	for _, key := range []i18n.Key{i18n.DigestFraming, i18n.DigestFramingAnon, i18n.DigestSource} {
+		var args []any
+		if key == i18n.DigestFraming {
+			args = []any{"X"}
+		}
+		en := cat.Sprintf("en", key, args...)
 		for _, lang := range i18n.Supported() {
-			got := cat.Sprintf(lang, key, "X")
+			got := cat.Sprintf(lang, key, args...)
 			if got == "" || strings.Contains(got, "%!") || (lang != "en" && got == en && key != i18n.DigestSource) {
 				t.Errorf("%s in %s: %q", key, lang, got)
 			}

@@ -2,8 +2,11 @@ package i18n
 
 // Keys of the daily takeaway post's own sentences.
 const (
-	// DigestFraming introduces the day's takeaway; %s is the report's title.
+	// DigestFraming introduces the day's takeaway; %s is the report's publisher. Report titles
+	// stay in the citation: in another language, they would blur the post's own.
 	DigestFraming Key = "digest.framing"
+	// DigestFramingAnon introduces a takeaway from a report without a publisher.
+	DigestFramingAnon Key = "digest.framing_anon"
 	// DigestSource labels the citation under the takeaway.
 	DigestSource Key = "digest.source"
 )
@@ -12,16 +15,28 @@ const (
 func digestMessages() Table {
 	return Table{
 		DigestFraming: {
-			"en": "Today's takeaway, from “%s”:",
-			"fr": "L'enseignement du jour, tiré de « %s » :",
-			"sv": "Dagens lärdom, från ”%s”:",
-			"zh": "今日要点，摘自《%s》：",
-			"de": "Die Erkenntnis des Tages, aus „%s“:",
-			"es": "La lección del día, de «%s»:",
-			"ja": "今日のポイント（「%s」より）：",
-			"pt": "A lição do dia, de “%s”:",
-			"it": "La lezione del giorno, da «%s»:",
-			"nl": "De les van vandaag, uit ‘%s’:",
+			"en": "Here is today's takeaway, from the report by %s:",
+			"fr": "Voici l'enseignement du jour, tiré du compte rendu de %s :",
+			"sv": "Här är dagens lärdom, från rapporten av %s:",
+			"zh": "这是今天的要点，摘自%s的报告：",
+			"de": "Hier ist die Erkenntnis des Tages, aus dem Bericht von %s:",
+			"es": "Esta es la lección del día, del informe de %s:",
+			"ja": "今日のポイントです。%sのレポートより：",
+			"pt": "Eis a lição do dia, do relatório de %s:",
+			"it": "Ecco la lezione del giorno, dal resoconto di %s:",
+			"nl": "Dit is de les van vandaag, uit het verslag van %s:",
+		},
+		DigestFramingAnon: {
+			"en": "Here is today's takeaway, from one of the conference reports:",
+			"fr": "Voici l'enseignement du jour, tiré de l'un des comptes rendus de conférence :",
+			"sv": "Här är dagens lärdom, från en av konferensrapporterna:",
+			"zh": "这是今天的要点，摘自其中一份会议报告：",
+			"de": "Hier ist die Erkenntnis des Tages, aus einem der Konferenzberichte:",
+			"es": "Esta es la lección del día, de uno de los informes de la conferencia:",
+			"ja": "今日のポイントです。カンファレンスのレポートの一つより：",
+			"pt": "Eis a lição do dia, de um dos relatórios da conferência:",
+			"it": "Ecco la lezione del giorno, da uno dei resoconti della conferenza:",
+			"nl": "Dit is de les van vandaag, uit een van de conferentieverslagen:",
 		},
 		DigestSource: {
 			"en": "Source", "fr": "Source", "sv": "Källa", "zh": "来源", "de": "Quelle",
