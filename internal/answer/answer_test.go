@@ -211,3 +211,9 @@ func TestSubjectOf(t *testing.T) {
 		}
 	}
 }
+
+func TestSubjectOfMixedCase(t *testing.T) {
+	if got := subjectOf("What is gVisor?"); got != "gVisor" {
+		t.Errorf("subjectOf(What is gVisor?) = %q, want gVisor", got)
+	}
+}

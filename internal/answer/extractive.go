@@ -456,6 +456,11 @@ func subjectOf(question string) string {
 		rs := []rune(w)
 		capital := len(rs) > 1 && unicode.IsUpper(rs[0])
 		acronym := len(rs) > 1 && strings.ToUpper(w) == w && unicode.IsLetter(rs[0])
+		for _, r := range rs[1:] {
+			if unicode.IsUpper(r) && unicode.IsLower(rs[0]) {
+				acronym = true // gVisor, kubeCon: mixed case marks a name
+			}
+		}
 		if (capital && (i > 0 || cjk)) || acronym || (cjk && len(rs) > 1) {
 			cur = append(cur, w)
 			continue
