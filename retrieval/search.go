@@ -66,10 +66,17 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		translations[l] = append(translations[l], ix.queryTerms(q.Translations[l], l)...)
 	}
 
-	lex, err := ix.lex.search(terms, translations, candidates)
-	if err != nil {
-		return nil, err
+	// The full-text search runs while the question is embedded and the dense index scanned:
+	// with a provider embedder, the network round trip hides it entirely.
+	type lexResult struct {
+		hits []scored
+		err  error
 	}
+	lexDone := make(chan lexResult, 1)
+	go func() {
+		hits, err := ix.lex.search(terms, translations, candidates)
+		lexDone <- lexResult{hits, err}
+	}()
 
 	denseText := q.Text
 	for _, l := range sortedKeys(translations) {
@@ -87,9 +94,15 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		n := min(candidates, ix.dense.Count())
 		res, err = ix.dense.QueryEmbedding(ctx, normalize(vec), n, nil, nil)
 		if err != nil {
+			<-lexDone
 			return nil, fmt.Errorf("dense search: %w", err)
 		}
 	}
+	lr := <-lexDone
+	if lr.err != nil {
+		return nil, lr.err
+	}
+	lex := lr.hits
 
 	hits := map[string]*Hit{}
 	get := func(id string) *Hit {
