@@ -42,13 +42,13 @@ func (b *Bot) answerQuestion(ctx context.Context, r request, t target, text stri
 	defer func() {
 		entry.LatencyMS = b.now().Sub(start).Milliseconds()
 		if err := b.store.LogQuestion(context.WithoutCancel(ctx), entry); err != nil {
-			b.log.Warn("could not log a question", "id", r.ID, "err", err)
+			b.log.Warn("could not log a question", "request_id", r.ID, "err", err)
 		}
 	}()
 	fail := func(err error, st *streamer) {
 		var key i18n.Key
 		key, entry.Outcome = failure(err)
-		b.log.Warn("no answer", "id", r.ID, "surface", t.Surface, "err", err)
+		b.log.Warn("no answer", "request_id", r.ID, "surface", t.Surface, "err", err)
 		if st != nil && st.finishWithNotice(ctx, plainMessage(b.cat.Sprintf(ui, key))) {
 			return
 		}
@@ -60,7 +60,7 @@ func (b *Bot) answerQuestion(ctx context.Context, r request, t target, text stri
 	var st *streamer
 	defer func() {
 		if p := recover(); p != nil {
-			b.log.Error("panic while answering a question", "id", r.ID, "surface", t.Surface, "panic", p, "stack", string(debug.Stack()))
+			b.log.Error("panic while answering a question", "request_id", r.ID, "surface", t.Surface, "panic", p, "stack", string(debug.Stack()))
 			fail(fmt.Errorf("panic: %v", p), st)
 		}
 	}()
@@ -79,7 +79,7 @@ func (b *Bot) answerQuestion(ctx context.Context, r request, t target, text stri
 	if t.Surface == surfaceAssistant {
 		b.setAssistantStatus(ctx, t, b.cat.Sprintf(ui, i18n.BotThinking))
 	}
-	q := answer.Question{Text: text, LangHint: locale, ForceLang: force, History: history}
+	q := answer.Question{Text: text, LangHint: locale, ForceLang: force, History: history, RequestID: r.ID}
 	if t.streamable() {
 		st = b.newStreamer(ctx, t)
 		defer st.halt() // also when the answerer panics
@@ -107,7 +107,7 @@ func (b *Bot) answerQuestion(ctx context.Context, r request, t target, text stri
 		err = b.deliver(ctx, t, msgs)
 	}
 	if err != nil {
-		b.log.Error("could not post an answer", "id", r.ID, "surface", t.Surface, "err", err)
+		b.log.Error("could not post an answer", "request_id", r.ID, "surface", t.Surface, "err", err)
 		fail(err, nil)
 	}
 }

@@ -38,7 +38,7 @@ func (b *Bot) dispatch(r request) {
 	b.mu.Lock()
 	if b.closing {
 		b.mu.Unlock()
-		b.log.Warn("shutting down; dropping a request", "id", r.ID)
+		b.log.Warn("shutting down; dropping a request", "request_id", r.ID)
 		return
 	}
 	b.inflight.Add(1)
@@ -47,7 +47,7 @@ func (b *Bot) dispatch(r request) {
 		defer b.inflight.Done()
 		defer func() {
 			if p := recover(); p != nil {
-				b.log.Error("panic while handling a request", "id", r.ID, "panic", p, "stack", string(debug.Stack()))
+				b.log.Error("panic while handling a request", "request_id", r.ID, "panic", p, "stack", string(debug.Stack()))
 			}
 		}()
 		b.handle(b.workCtx, r)
@@ -66,12 +66,12 @@ func (b *Bot) handle(ctx context.Context, r request) {
 		switch {
 		case err != nil && r.Retry > 0:
 			// The first delivery was most likely handled; a second answer is worse than none.
-			b.log.Warn("cannot tell whether a retried request was handled; dropping it", "id", r.ID, "err", err)
+			b.log.Warn("cannot tell whether a retried request was handled; dropping it", "request_id", r.ID, "err", err)
 			return
 		case err != nil:
-			b.log.Warn("could not record a request as seen; handling it anyway", "id", r.ID, "err", err)
+			b.log.Warn("could not record a request as seen; handling it anyway", "request_id", r.ID, "err", err)
 		case !first:
-			b.log.Info("dropping a request already handled", "id", r.ID, "retry", r.Retry)
+			b.log.Info("dropping a request already handled", "request_id", r.ID, "retry", r.Retry)
 			return
 		}
 	}

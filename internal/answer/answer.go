@@ -22,6 +22,8 @@ type Question struct {
 	// History holds earlier turns of the conversation (thread or DM), oldest first,
 	// so that a follow-up such as "and what about Linkerd?" can be understood.
 	History []Turn
+	// RequestID identifies the question in the logs (the Slack event or trigger ID).
+	RequestID string
 	// OnToken, when set and a model is configured, receives the answer text as it streams.
 	// It receives the whole text so far, not a delta.
 	OnToken func(textSoFar string)

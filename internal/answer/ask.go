@@ -20,6 +20,10 @@ const llmHits = 6
 // and the model writes the answer; when the model fails or times out, the extractive answer is
 // given with a one-line note.
 func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
+	log := s.log
+	if q.RequestID != "" {
+		log = log.With("request_id", q.RequestID)
+	}
 	lang := s.Language(q)
 	if s.writer != nil && strings.TrimSpace(q.Text) != "" {
 		targets := make([]string, 0, len(s.langs))
@@ -31,7 +35,7 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 		if len(targets) > 0 {
 			tr, err := s.writer.Translate(ctx, contextualize(q.Text, q.History), targets)
 			if err != nil {
-				s.log.Warn("question not translated, retrieving with the original only", "err", err)
+				log.Warn("question not translated, retrieving with the original only", "err", err)
 			}
 			q.translations = tr
 		}
@@ -42,14 +46,14 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 	}
 	concepts := s.search.Concepts(contextualize(strings.TrimSpace(q.Text), q.History), lang)
 	chosen, coverage := extract(q.Text, lang, hits, concepts)
-	s.log.Debug("retrieved", "lang", lang, "coverage", round3(coverage), "concepts", len(concepts), "hits", len(hits))
+	log.Debug("retrieved", "lang", lang, "coverage", round3(coverage), "concepts", len(concepts), "hits", len(hits))
 
 	if s.writer != nil && len(hits) > 0 && coverage >= minModelCoverage {
 		a, err := s.write(ctx, q, lang, hits)
 		if err == nil {
 			return a, nil
 		}
-		s.log.Warn("model answer failed, answering extractively", "err", err)
+		log.Warn("model answer failed, answering extractively", "err", err)
 		ext := s.extractive(q.Text, lang, hits, chosen, coverage, concepts)
 		ext.Note = s.catalog.Sprintf(lang, i18n.AnswerFallbackNote)
 		return ext, nil
