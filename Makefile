@@ -8,7 +8,7 @@ check:
 	.ci/run
 
 bench:
-	go test -run '^$$' -bench . -benchtime 3s ./retrieval ./internal/answer
+	go test -run '^$$' -bench . -benchtime 3s -timeout 30m ./retrieval ./internal/answer ./bot
 
 eval:
 	go run ./cmd/takeaway eval --cases internal/eval/testdata/dev_qa.jsonl
