@@ -13,6 +13,7 @@ import (
 	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/answer"
 	"github.com/takeaway-bot/takeaway/internal/config"
+	"github.com/takeaway-bot/takeaway/internal/digest"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
 	"github.com/takeaway-bot/takeaway/internal/llm"
 	"github.com/takeaway-bot/takeaway/internal/metrics"
@@ -26,6 +27,16 @@ type app struct {
 	service *answer.Service
 	catalog *i18n.Catalog
 	log     *slog.Logger
+	// writer is the configured model (counted in the metrics when serving), nil offline.
+	writer answer.Writer
+}
+
+// takeawayWriter is the model for the daily takeaway: the answers' own, or none.
+func (a *app) takeawayWriter() digest.Writer {
+	if a.writer == nil {
+		return nil
+	}
+	return a.writer
 }
 
 // reportsDir is where `takeaway ingest` keeps reports.
@@ -118,7 +129,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics
 		}
 	}
 	svc := answer.NewService(searcher, cat, answer.Options{Logger: log, Topics: topics, Events: events, Writer: writer, CorpusLangs: langs})
-	return &app{corpus: c, index: idx, service: svc, catalog: cat, log: log}, nil
+	return &app{corpus: c, index: idx, service: svc, catalog: cat, log: log, writer: writer}, nil
 }
 
 func llmConfig(cfg config.Config) llm.Config {

@@ -17,7 +17,6 @@ import (
 	"github.com/takeaway-bot/takeaway/internal/config"
 	"github.com/takeaway-bot/takeaway/internal/digest"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
-	"github.com/takeaway-bot/takeaway/internal/llm"
 	"github.com/takeaway-bot/takeaway/internal/metrics"
 	"github.com/takeaway-bot/takeaway/internal/store"
 )
@@ -66,12 +65,8 @@ func runDigest(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.Close()
-	w, err := digestWriter(cfg)
-	if err != nil {
-		return err
-	}
 	sel := digest.NewSelector(a.corpus)
-	composer := digest.NewComposer(a.catalog, w, cfg.LLM.Timeout.Duration, log)
+	composer := digest.NewComposer(a.catalog, a.takeawayWriter(), cfg.LLM.Timeout.Duration, log)
 
 	if *post == "" {
 		day := *date
@@ -160,22 +155,6 @@ func printTakeaway(w io.Writer, cat *i18n.Catalog, t digest.Takeaway, asJSON boo
 	return nil
 }
 
-// digestWriter connects the configured language model for the takeaways; nil when none is.
-func digestWriter(cfg config.Config) (digest.Writer, error) {
-	if cfg.LLM.Provider == "" || cfg.LLM.Model == "" {
-		return nil, nil
-	}
-	lc := llmConfig(cfg)
-	if err := lc.Validate(); err != nil {
-		return nil, fmt.Errorf("model configuration: %w", err)
-	}
-	client, err := llm.New(lc)
-	if err != nil {
-		return nil, err
-	}
-	return llm.NewWriter(client), nil
-}
-
 // startDaily runs the daily takeaway scheduler of `takeaway serve` in the background; stop
 // cancels it and waits for the attempt in progress to end.
 func startDaily(ctx context.Context, cfg config.Config, a *app, ledger digest.Ledger, poster digest.Poster, m *metrics.Metrics, log *slog.Logger) (stop func(), err error) {
@@ -187,10 +166,7 @@ func startDaily(ctx context.Context, cfg config.Config, a *app, ledger digest.Le
 		}
 		chans = append(chans, ch)
 	}
-	w, err := digestWriter(cfg)
-	if err != nil {
-		return nil, err
-	}
+	w := a.takeawayWriter()
 	s, err := digest.NewScheduler(digest.Options{
 		Channels: chans,
 		Selector: digest.NewSelector(a.corpus),
