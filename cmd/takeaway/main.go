@@ -57,7 +57,7 @@ func commands() []command {
 		{"serve", "serve", "run the Slack bot (Socket Mode and/or HTTP; see the README)", runServe},
 		{"digest", "digest [--date YYYY-MM-DD] [--lang xx] [--json] [--post CHANNEL]", "print (or post) the daily takeaway of a date", runDigest},
 		{"stats", "stats [--days N] [--json]", "print usage: questions per day, languages, votes, coverage gaps", runStats},
-		{"manifest", "manifest", "print the Slack app manifest", runManifest},
+		{"manifest", "manifest [--url URL]", "print the Slack app manifest (HTTP mode with --url)", runManifest},
 		{"config", "config", "validate and print the effective configuration (secrets redacted)", runConfig},
 	}
 }
@@ -91,6 +91,6 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "takeaway answers questions about tech conferences from attendee reports.")
 	fmt.Fprintln(w, "\nUsage: takeaway [--config FILE] COMMAND [ARGS]")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  takeaway %-36s %s\n", c.usage, c.summary)
+		fmt.Fprintf(w, "  takeaway %s\n      %s\n", c.usage, c.summary)
 	}
 }
