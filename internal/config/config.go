@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // channel time zones load on machines and images without a zoneinfo database
 
 	"github.com/caarlos0/env/v11"
 	"github.com/pelletier/go-toml/v2"

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	_ "time/tzdata" // channel time zones load on machines and images without a zoneinfo database
 
 	"github.com/takeaway-bot/takeaway/internal/metrics"
 )
