@@ -20,7 +20,7 @@ const (
 	// minCoverage is the share of a question's concepts (names weigh double) that the chosen
 	// sentence and its section must mention for the answer to count as covered. It was calibrated
 	// on the development cases plus off-topic questions (see the README).
-	minCoverage = 0.4
+	minCoverage = 0.45
 	// maxQuoted is how many sentences an extractive answer quotes at most.
 	maxQuoted = 3
 	// hitsRead is how many retrieved passages the extractive answerer reads.
