@@ -282,8 +282,8 @@ func TestNoTextLost(t *testing.T) {
 			if endOfArticleRe.MatchString(b.text) {
 				break
 			}
-			if trackbackRe.MatchString(b.text) {
-				continue // trackbacks are page debris by design
+			if trackbackRe.MatchString(b.text) || linkDense(b) {
+				continue // trackbacks and link lines are page debris by design
 			}
 			for _, sent := range Sentences(b.text) {
 				if len(strings.Fields(sent)) >= 5 && !strings.Contains(all.String(), sent) {
@@ -291,5 +291,21 @@ func TestNoTextLost(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestLinkLinesAreDropped(t *testing.T) {
+	src := "# Notes\n\nOriginal: [KubeCon EU 2019: Top 10 Takeaways](https://example.com/a), by [Daniel Bryant](https://example.com/b).\n\nThe talk about [kind](https://kind.sigs.k8s.io) showed how to run a whole Kubernetes cluster inside Docker containers for end-to-end tests.\n"
+	doc, err := NewLoader(langs).Load("notes.md", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range doc.Passages {
+		if strings.Contains(p.Text, "Daniel Bryant") {
+			t.Errorf("a line made of links was kept as text: %q", p.Text)
+		}
+	}
+	if len(doc.Passages) != 1 || !strings.Contains(doc.Passages[0].Text, "kind showed") {
+		t.Errorf("passages = %+v, want the paragraph with its link reduced to text", doc.Passages)
 	}
 }

@@ -57,7 +57,7 @@ func buildPassages(r Report, blocks []block) []Passage {
 		if endOfArticleRe.MatchString(t) {
 			break
 		}
-		if trackbackRe.MatchString(t) || contactRe.MatchString(t) || utf8.RuneCountInString(t) <= 2 {
+		if trackbackRe.MatchString(t) || contactRe.MatchString(t) || utf8.RuneCountInString(t) <= 2 || linkDense(bl) {
 			continue
 		}
 		key := fmt.Sprint(bl.kind) + strings.ToLower(t)
@@ -101,6 +101,19 @@ func buildPassages(r Report, blocks []block) []Passage {
 		b.intro = nil
 	}
 	return b.out
+}
+
+// linkDense reports whether a block is mostly link text ("Original: [title](url), by
+// [author](url)", "Read more: [link]"): a reference line or navigation, not report text.
+func linkDense(bl block) bool {
+	if len(bl.links) == 0 {
+		return false
+	}
+	linked := 0
+	for _, l := range bl.links {
+		linked += utf8.RuneCountInString(l.Text)
+	}
+	return float64(linked) >= 0.6*float64(utf8.RuneCountInString(bl.text))
 }
 
 // isIntro reports whether a paragraph only introduces what follows: too short to stand alone,

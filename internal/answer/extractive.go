@@ -133,10 +133,8 @@ func extract(question, lang string, hits []retrieval.Hit, concepts []retrieval.C
 	}
 	// A sentence that introduces a list brings the list; a short one brings the next sentence.
 	if b.span == 2 {
-	} else if strings.HasSuffix(strings.TrimSpace(b.text), ":") || strings.HasSuffix(b.text, "：") {
-		for j := b.sentence + 1; j < len(sents) && j <= b.sentence+10; j++ {
-			chosen[0].text += "\n" + sents[j]
-		}
+	} else if introducesList(b.text) {
+		chosen[0].text += listAfter(sents, b.sentence)
 	} else if len([]rune(b.text)) < 90 && b.sentence+1 < len(sents) && !strings.HasPrefix(sents[b.sentence+1], "•") {
 		chosen = append(chosen, candidate{hit: b.hit, sentence: b.sentence + 1, text: sents[b.sentence+1], matched: map[int]bool{}})
 	}
@@ -162,6 +160,9 @@ func extract(question, lang string, hits []retrieval.Hit, concepts []retrieval.C
 			for k := c.sentence; k < c.sentence+c.span; k++ {
 				chosen = append(chosen, candidate{hit: c.hit, sentence: k, span: 1, text: sents[k], matched: c.matched})
 			}
+			if last := &chosen[len(chosen)-1]; c.span == 1 && introducesList(last.text) {
+				last.text += listAfter(sents, c.sentence)
+			}
 			break
 		}
 	}
@@ -172,6 +173,21 @@ func extract(question, lang string, hits []retrieval.Hit, concepts []retrieval.C
 		}
 	}
 	return chosen, b.coverage
+}
+
+// introducesList reports whether a sentence ends with a colon, as list introductions do.
+func introducesList(s string) bool {
+	s = strings.TrimSpace(s)
+	return strings.HasSuffix(s, ":") || strings.HasSuffix(s, "：")
+}
+
+// listAfter is the text of the (up to ten) lines following sentence i, each on its own line.
+func listAfter(sents []string, i int) string {
+	var b strings.Builder
+	for j := i + 1; j < len(sents) && j <= i+10; j++ {
+		b.WriteString("\n" + sents[j])
+	}
+	return b.String()
 }
 
 // kindOfQuestion is what a question asks for, which some sentences visibly provide.
