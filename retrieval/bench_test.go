@@ -151,7 +151,7 @@ func benchSearch(b *testing.B, n int, mode string) {
 			}
 		case "lexical":
 			terms := ix.queryTerms(q.Text, q.Lang)
-			if _, err := ix.lex.search(terms, ix.glossary.Translate(q.Text, q.Lang, ix.corpusLangs()), candidates); err != nil {
+			if _, err := ix.lex.search(terms, ix.glossary.Translate(q.Text, q.Lang, ix.langsOfCorpus), candidates); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -50,7 +50,9 @@ type Index struct {
 	vocab    map[string]bool            // folded words of the corpus
 	df       map[string]int             // passages each folded word occurs in
 	takeaway []string                   // IDs of take-away passages
-	log      *slog.Logger
+	// langsOfCorpus are the report languages, computed once rather than on every search.
+	langsOfCorpus []string
+	log           *slog.Logger
 	// Reembedded tells whether Build had to embed the passages (false when a snapshot was loaded).
 	Reembedded bool
 }
@@ -88,6 +90,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 	for _, r := range c.Reports {
 		ix.reports[r.ID] = r
 	}
+	ix.langsOfCorpus = corpusLangs(c)
 	headers := map[string]string{}
 	for _, r := range c.Reports {
 		headers[r.ID] = reportHeader(r, opts.Languages)
@@ -141,6 +144,9 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 
 // Close releases the full-text index.
 func (ix *Index) Close() error { return ix.lex.close() }
+
+// Languages returns the languages of the indexed reports, in corpus order.
+func (ix *Index) Languages() []string { return append([]string(nil), ix.langsOfCorpus...) }
 
 // Corpus returns the indexed corpus.
 func (ix *Index) Corpus() *corpus.Corpus { return ix.corpus }

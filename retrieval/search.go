@@ -62,7 +62,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		q.K = 5
 	}
 	terms := ix.queryTerms(q.Text, q.Lang)
-	targets := ix.corpusLangs()
+	targets := ix.langsOfCorpus
 	translations := ix.glossary.Translate(q.Text, q.Lang, targets)
 	for _, l := range sortedKeys(q.Translations) {
 		translations[l] = append(translations[l], ix.queryTerms(q.Translations[l], l)...)
@@ -222,10 +222,10 @@ func (ix *Index) queryTerms(text, lang string) []string {
 }
 
 // corpusLangs are the languages worth translating a question into: those of the reports.
-func (ix *Index) corpusLangs() []string {
+func corpusLangs(c *corpus.Corpus) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, r := range ix.corpus.Reports {
+	for _, r := range c.Reports {
 		if !seen[r.Lang] {
 			seen[r.Lang] = true
 			out = append(out, r.Lang)
