@@ -96,6 +96,7 @@ func (s *Service) write(ctx context.Context, q Question, lang string, hits []ret
 	}
 	renumber := map[int]int{}
 	var cites []Citation
+	concepts := s.search.Concepts(q.Text, lang)
 	for _, n := range used {
 		if n < 1 || n > len(hits) {
 			continue
@@ -105,7 +106,7 @@ func (s *Service) write(ctx context.Context, q Question, lang string, hits []ret
 		}
 		renumber[n] = len(cites) + 1
 		h := hits[n-1]
-		cites = append(cites, NewCitation(len(cites)+1, h, bestSentence(q.Text, h, s.search.Concepts(q.Text, lang))))
+		cites = append(cites, NewCitation(len(cites)+1, h, bestSentence(q.Text, h, concepts)))
 	}
 	text = markerRe.ReplaceAllStringFunc(text, func(m string) string {
 		var n int
