@@ -100,7 +100,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics
 	if err != nil {
 		return nil, err
 	}
-	var topics, events, langs []string
+	var topics, events []string
 	seen := map[string]bool{}
 	for _, r := range c.Reports {
 		topic := r.Title
@@ -115,10 +115,6 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics
 			}
 			events = append(events, name)
 		}
-		if !seen["lang:"+r.Lang] {
-			seen["lang:"+r.Lang] = true
-			langs = append(langs, r.Lang)
-		}
 	}
 	sort.Strings(events)
 	var searcher answer.Searcher = idx
@@ -128,7 +124,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics
 			writer = countingWriter{writer, m}
 		}
 	}
-	svc := answer.NewService(searcher, cat, answer.Options{Logger: log, Topics: topics, Events: events, Writer: writer, CorpusLangs: langs})
+	svc := answer.NewService(searcher, cat, answer.Options{Logger: log, Topics: topics, Events: events, Writer: writer, CorpusLangs: idx.Languages()})
 	return &app{corpus: c, index: idx, service: svc, catalog: cat, log: log, writer: writer}, nil
 }
 
@@ -144,6 +140,16 @@ func (a *app) Close() error {
 		return fmt.Errorf("close index: %w", err)
 	}
 	return nil
+}
+
+// openApp loads the configuration (Slack settings not required) and builds the core for a
+// terminal command, which logs warnings only.
+func (e *environment) openApp(ctx context.Context) (*app, error) {
+	cfg, err := e.config(false)
+	if err != nil {
+		return nil, err
+	}
+	return newApp(ctx, cfg, newLogger(cfg, e.stderr, true), nil)
 }
 
 // newLogger builds the process logger from the configuration. Terminal commands (quiet) only

@@ -28,11 +28,7 @@ func runAsk(ctx context.Context, env *environment, args []string) error {
 	if *lang != "" && !i18n.IsSupported(i18n.Base(*lang)) {
 		return fmt.Errorf("--lang %q is not supported: use one of %s", *lang, strings.Join(i18n.Supported(), ", "))
 	}
-	cfg, err := env.config(false)
-	if err != nil {
-		return err
-	}
-	a, err := newApp(ctx, cfg, newLogger(cfg, env.stderr, true), nil)
+	a, err := env.openApp(ctx)
 	if err != nil {
 		return err
 	}

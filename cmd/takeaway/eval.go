@@ -36,11 +36,7 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *cases, err)
 	}
-	cfg, err := env.config(false)
-	if err != nil {
-		return err
-	}
-	a, err := newApp(ctx, cfg, newLogger(cfg, env.stderr, true), nil)
+	a, err := env.openApp(ctx)
 	if err != nil {
 		return err
 	}
