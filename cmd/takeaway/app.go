@@ -144,11 +144,15 @@ func (a *app) Close() error {
 
 // openApp loads the configuration (Slack settings not required) and builds the core for a
 // terminal command, which logs warnings only.
-func (e *environment) openApp(ctx context.Context) (*app, error) {
+func (e *environment) openApp(ctx context.Context) (*app, error) { return e.openAppWith(ctx, nil) }
+
+// openAppWith is openApp with extra report files or folders (eval --reports).
+func (e *environment) openAppWith(ctx context.Context, reports []string) (*app, error) {
 	cfg, err := e.config(false)
 	if err != nil {
 		return nil, err
 	}
+	cfg.Reports = append(cfg.Reports, reports...)
 	return newApp(ctx, cfg, newLogger(cfg, e.stderr, true), nil)
 }
 

@@ -21,6 +21,15 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 	k := fs.Int("k", 10, "passages retrieved per question (MRR counts ranks up to 10)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	verbose := fs.Bool("v", false, "list every case")
+	var reports []string
+	fs.Func("reports", "also load these report files or folders (comma-separated; repeatable)", func(v string) error {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				reports = append(reports, p)
+			}
+		}
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -36,7 +45,7 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *cases, err)
 	}
-	a, err := env.openApp(ctx)
+	a, err := env.openAppWith(ctx, reports)
 	if err != nil {
 		return err
 	}
@@ -49,9 +58,18 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 		enc := json.NewEncoder(env.stdout)
 		return enc.Encode(rep)
 	}
-	fmt.Fprintf(env.stdout, "cases %d  recall@1 %.3f  recall@5 %.3f  MRR %.3f", rep.Cases, rep.RecallAt1, rep.RecallAt5, rep.MRR)
+	fmt.Fprintf(env.stdout, "cases %d (%d off-topic)  recall@1 %.3f  recall@5 %.3f  MRR %.3f", rep.Cases, rep.OffTopic, rep.RecallAt1, rep.RecallAt5, rep.MRR)
 	if rep.Facts != nil {
-		fmt.Fprintf(env.stdout, "  facts %.3f  language %.3f", *rep.Facts, *rep.Language)
+		fmt.Fprintf(env.stdout, "  facts %.3f", *rep.Facts)
+	}
+	if rep.Language != nil {
+		fmt.Fprintf(env.stdout, "  language %.3f", *rep.Language)
+	}
+	if rep.FalseNotCovered != nil {
+		fmt.Fprintf(env.stdout, "  false not-covered %.3f", *rep.FalseNotCovered)
+	}
+	if rep.OffTopicAnswered != nil {
+		fmt.Fprintf(env.stdout, "  off-topic answered %.3f", *rep.OffTopicAnswered)
 	}
 	fmt.Fprintf(env.stdout, "  p50 %.2f ms  p99 %.2f ms\n", rep.P50MS, rep.P99MS)
 	langs := make([]string, 0, len(rep.ByLang))
@@ -68,11 +86,15 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintln(env.stdout)
 	}
 	for _, d := range rep.Details {
-		if !*verbose && d.Rank >= 1 && d.Rank <= 5 && (!d.Answered || (d.FactsOK && d.LangOK)) {
+		good := d.Rank >= 1 && d.Rank <= 5 && (!d.Answered || (d.FactsOK && d.LangOK))
+		if d.Case.Offtopic {
+			good = !d.Answered || (d.NotCovered && d.LangOK)
+		}
+		if !*verbose && good {
 			continue
 		}
-		fmt.Fprintf(env.stdout, "%s [%s] rank=%d facts=%v lang=%v  %s\n", d.Case.ID, d.Case.Lang, d.Rank, d.FactsOK, d.LangOK, d.Case.Q)
-		if d.Answered && (*verbose || !d.FactsOK || !d.LangOK) {
+		fmt.Fprintf(env.stdout, "%s [%s %s] rank=%d facts=%v lang=%v not_covered=%v  %s\n", d.Case.ID, d.Case.Lang, d.Case.Kind, d.Rank, d.FactsOK, d.LangOK, d.NotCovered, d.Case.Q)
+		if d.Answered && (*verbose || !good) {
 			fmt.Fprintf(env.stdout, "    %s\n", strings.ReplaceAll(d.Answer, "\n", "\n    "))
 		}
 	}
@@ -85,18 +107,23 @@ type evalSystem struct{ svc *answer.Service }
 func (s evalSystem) Run(ctx context.Context, question string, depth int) (eval.Result, error) {
 	q := answer.Question{Text: question}
 	lang := s.svc.Language(q)
+	res := eval.Result{}
 	hits, err := s.svc.Retrieve(ctx, q, lang, depth)
-	if err != nil {
+	if err != nil && !errors.Is(err, answer.ErrEmptyQuestion) {
 		return eval.Result{}, err
 	}
-	res := eval.Result{}
 	for _, h := range hits {
 		res.Passages = append(res.Passages, h.Passage.Section+"\n"+h.Passage.Text)
 	}
 	a, err := s.svc.Ask(ctx, q)
+	if errors.Is(err, answer.ErrEmptyQuestion) {
+		// The bot answers a question with no words with its help, never with a quote.
+		res.Answered, res.NotCovered = true, true
+		return res, nil
+	}
 	if err != nil {
 		return eval.Result{}, err
 	}
-	res.Answer, res.Answered = a.Text, true
+	res.Answer, res.Answered, res.NotCovered = a.Text, true, a.NotFound
 	return res, nil
 }

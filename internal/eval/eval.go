@@ -22,6 +22,10 @@ type Case struct {
 	Q       string     `json:"q"`
 	Needles []string   `json:"needles"`
 	Facts   [][]string `json:"facts"`
+	// Offtopic marks a question the reports do not answer: the right answer is "not covered".
+	Offtopic bool `json:"offtopic,omitempty"`
+	// Kind groups cases for the report (summary, scoped, factoid…); optional.
+	Kind string `json:"kind,omitempty"`
 }
 
 // ReadCases parses JSON Lines cases; a malformed line is an error naming its line number.
@@ -57,6 +61,8 @@ type Result struct {
 	Answer string
 	// Answered is false when the system produced no answer text (retrieval only).
 	Answered bool
+	// NotCovered is true when the answer says the reports do not cover the question.
+	NotCovered bool
 }
 
 // System is what eval drives: one call per question, timed.
@@ -76,17 +82,25 @@ type LangStats struct {
 	Facts     *float64 `json:"facts"`
 }
 
-// Report is the summary printed by `takeaway eval --json`.
+// Report is the summary printed by `takeaway eval --json`. Recall, MRR and facts count on-topic
+// cases only; language counts every answered case.
 type Report struct {
-	Cases     int                  `json:"cases"`
-	RecallAt1 float64              `json:"recall_at_1"`
-	RecallAt5 float64              `json:"recall_at_5"`
-	MRR       float64              `json:"mrr"`
-	Facts     *float64             `json:"facts"`
-	Language  *float64             `json:"language"`
-	P50MS     float64              `json:"p50_ms"`
-	P99MS     float64              `json:"p99_ms"`
-	ByLang    map[string]LangStats `json:"by_lang"`
+	Cases     int      `json:"cases"`
+	OnTopic   int      `json:"on_topic"`
+	OffTopic  int      `json:"off_topic"`
+	RecallAt1 float64  `json:"recall_at_1"`
+	RecallAt5 float64  `json:"recall_at_5"`
+	MRR       float64  `json:"mrr"`
+	Facts     *float64 `json:"facts"`
+	Language  *float64 `json:"language"`
+	// FalseNotCovered is the share of on-topic cases answered "not covered"; OffTopicAnswered
+	// the share of off-topic cases answered as if the reports covered them.
+	FalseNotCovered  *float64             `json:"false_not_covered"`
+	OffTopicAnswered *float64             `json:"off_topic_answered"`
+	P50MS            float64              `json:"p50_ms"`
+	P99MS            float64              `json:"p99_ms"`
+	ByLang           map[string]LangStats `json:"by_lang"`
+	ByKind           map[string]LangStats `json:"by_kind,omitempty"`
 	// Details lists each case's outcome; it is not part of the JSON summary.
 	Details []Detail `json:"-"`
 }
@@ -99,6 +113,8 @@ type Detail struct {
 	LangOK   bool
 	Answer   string
 	Answered bool
+	// NotCovered is true when the answer said "not covered".
+	NotCovered bool
 }
 
 // Run evaluates every case. depth is how many passages are retrieved (MRR counts ranks up to it).
@@ -106,15 +122,23 @@ func Run(ctx context.Context, sys System, det LangDetector, cases []Case, depth 
 	if depth < 5 {
 		depth = 5
 	}
-	rep := Report{Cases: len(cases), ByLang: map[string]LangStats{}}
+	rep := Report{Cases: len(cases), ByLang: map[string]LangStats{}, ByKind: map[string]LangStats{}}
 	if len(cases) == 0 {
 		return rep, nil
 	}
 	var lat []float64
-	var hit1, hit5, factsOK, langOK, answered int
+	var hit1, hit5, factsOK, langOK, answered, onTopic, offTopic, falseNC, offAnswered int
 	var rr float64
 	type acc struct{ cases, hit5, facts, answered int }
-	per := map[string]*acc{}
+	perLang, perKind := map[string]*acc{}, map[string]*acc{}
+	bump := func(m map[string]*acc, key string) *acc {
+		a := m[key]
+		if a == nil {
+			a = &acc{}
+			m[key] = a
+		}
+		return a
+	}
 	for _, c := range cases {
 		start := time.Now()
 		res, err := sys.Run(ctx, c.Q, depth)
@@ -122,7 +146,23 @@ func Run(ctx context.Context, sys System, det LangDetector, cases []Case, depth 
 			return Report{}, fmt.Errorf("case %s: %w", c.ID, err)
 		}
 		lat = append(lat, float64(time.Since(start).Microseconds())/1000)
-		d := Detail{Case: c, Answer: res.Answer, Answered: res.Answered}
+		d := Detail{Case: c, Answer: res.Answer, Answered: res.Answered, NotCovered: res.NotCovered}
+		if res.Answered {
+			d.LangOK = det.DetectLang(OwnWords(res.Answer)) == c.Lang
+			if d.LangOK {
+				langOK++
+			}
+			answered++
+		}
+		if c.Offtopic {
+			offTopic++
+			if res.Answered && !res.NotCovered {
+				offAnswered++
+			}
+			rep.Details = append(rep.Details, d)
+			continue
+		}
+		onTopic++
 		for i, p := range res.Passages {
 			if i >= depth {
 				break
@@ -132,55 +172,80 @@ func Run(ctx context.Context, sys System, det LangDetector, cases []Case, depth 
 				break
 			}
 		}
-		a := per[c.Lang]
-		if a == nil {
-			a = &acc{}
-			per[c.Lang] = a
+		accs := []*acc{bump(perLang, c.Lang)}
+		if c.Kind != "" {
+			accs = append(accs, bump(perKind, c.Kind))
 		}
-		a.cases++
+		for _, a := range accs {
+			a.cases++
+		}
 		if d.Rank == 1 {
 			hit1++
 		}
 		if d.Rank >= 1 && d.Rank <= 5 {
 			hit5++
-			a.hit5++
+			for _, a := range accs {
+				a.hit5++
+			}
 		}
 		if d.Rank > 0 && d.Rank <= 10 {
 			rr += 1 / float64(d.Rank)
 		}
 		if res.Answered {
-			answered++
-			a.answered++
+			if res.NotCovered {
+				falseNC++
+			}
+			for _, a := range accs {
+				a.answered++
+			}
 			d.FactsOK = hasFacts(res.Answer, c.Facts)
 			if d.FactsOK {
 				factsOK++
-				a.facts++
-			}
-			d.LangOK = det.DetectLang(OwnWords(res.Answer)) == c.Lang
-			if d.LangOK {
-				langOK++
+				for _, a := range accs {
+					a.facts++
+				}
 			}
 		}
 		rep.Details = append(rep.Details, d)
 	}
-	n := float64(len(cases))
-	rep.RecallAt1 = round(float64(hit1) / n)
-	rep.RecallAt5 = round(float64(hit5) / n)
-	rep.MRR = round(rr / n)
+	rep.OnTopic, rep.OffTopic = onTopic, offTopic
+	if onTopic > 0 {
+		n := float64(onTopic)
+		rep.RecallAt1 = round(float64(hit1) / n)
+		rep.RecallAt5 = round(float64(hit5) / n)
+		rep.MRR = round(rr / n)
+	}
 	if answered > 0 {
-		f, l := round(float64(factsOK)/n), round(float64(langOK)/n)
-		rep.Facts, rep.Language = &f, &l
+		l := round(float64(langOK) / float64(answered))
+		rep.Language = &l
+		if onTopic > 0 {
+			f, fnc := round(float64(factsOK)/float64(onTopic)), round(float64(falseNC)/float64(onTopic))
+			rep.Facts, rep.FalseNotCovered = &f, &fnc
+		}
+		if offTopic > 0 {
+			o := round(float64(offAnswered) / float64(offTopic))
+			rep.OffTopicAnswered = &o
+		}
 	}
 	sort.Float64s(lat)
 	rep.P50MS = round(percentile(lat, 0.50))
 	rep.P99MS = round(percentile(lat, 0.99))
-	for l, a := range per {
+	stats := func(a *acc) LangStats {
 		s := LangStats{Cases: a.cases, RecallAt5: round(float64(a.hit5) / float64(a.cases))}
 		if a.answered > 0 {
 			f := round(float64(a.facts) / float64(a.cases))
 			s.Facts = &f
 		}
-		rep.ByLang[l] = s
+		return s
+	}
+	for l, a := range perLang {
+		rep.ByLang[l] = stats(a)
+	}
+	for k, a := range perKind {
+		rep.ByKind[k] = stats(a)
+	}
+	if len(rep.ByKind) == 0 {
+		rep.ByKind = nil
 	}
 	return rep, nil
 }

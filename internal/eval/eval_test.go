@@ -81,3 +81,35 @@ func TestReadCasesNamesBadLine(t *testing.T) {
 		t.Errorf("err = %v, want one naming line 2", err)
 	}
 }
+
+func TestOffTopicCasesCountApart(t *testing.T) {
+	cases, err := ReadCases(strings.NewReader(`
+{"id":"on","lang":"en","q":"on","needles":["x"],"facts":[["x"]]}
+{"id":"miss","lang":"en","q":"miss","needles":["x"],"facts":[["x"]]}
+{"id":"off1","lang":"en","q":"off1","needles":[],"facts":[],"offtopic":true}
+{"id":"off2","lang":"en","q":"off2","needles":[],"facts":[],"offtopic":true}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := scripted{
+		"on":   {Passages: []string{"x"}, Answer: "x", Answered: true},
+		"miss": {Passages: []string{"y"}, Answer: "not covered", Answered: true, NotCovered: true},
+		"off1": {Passages: []string{"x"}, Answer: "not covered", Answered: true, NotCovered: true},
+		"off2": {Passages: []string{"x"}, Answer: "some quote", Answered: true},
+	}
+	rep, err := Run(context.Background(), sys, byWords{}, cases, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Off-topic cases stay out of recall: one hit out of two on-topic cases.
+	if rep.OnTopic != 2 || rep.OffTopic != 2 || rep.RecallAt5 != 0.5 {
+		t.Errorf("on %d off %d recall@5 %v", rep.OnTopic, rep.OffTopic, rep.RecallAt5)
+	}
+	if rep.FalseNotCovered == nil || *rep.FalseNotCovered != 0.5 {
+		t.Errorf("false_not_covered = %v, want 0.5", rep.FalseNotCovered)
+	}
+	if rep.OffTopicAnswered == nil || *rep.OffTopicAnswered != 0.5 {
+		t.Errorf("off_topic_answered = %v, want 0.5", rep.OffTopicAnswered)
+	}
+}
