@@ -150,8 +150,8 @@ func benchSearch(b *testing.B, n int, mode string) {
 				b.Fatal(err)
 			}
 		case "lexical":
-			terms := ix.queryTerms(q.Text, q.Lang)
-			if _, err := ix.lex.search(terms, ix.glossary.Translate(q.Text, q.Lang, ix.langsOfCorpus), candidates); err != nil {
+			terms := ix.analyzer.Terms(q.Text, q.Lang)
+			if _, err := ix.lex.search(terms, ix.analyzer.Glossary().Translate(q.Text, q.Lang, ix.langsOfCorpus), candidates); err != nil {
 				b.Fatal(err)
 			}
 		}

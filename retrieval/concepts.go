@@ -3,7 +3,8 @@ package retrieval
 import (
 	"math"
 	"strings"
-	"unicode"
+
+	"github.com/takeaway-bot/takeaway/internal/text"
 )
 
 // Concept is one thing a question asks about: a content word or glossary phrase, with its forms
@@ -25,28 +26,28 @@ type Concept struct {
 }
 
 // Concepts returns the concepts of a question written in lang.
-func (ix *Index) Concepts(text, lang string) []Concept {
+func (ix *Index) Concepts(question, lang string) []Concept {
 	var out []Concept
 	seen := map[string]bool{}
-	targets := glossaryLangs
+	targets := text.GlossaryLangs()
 	// Glossary phrases first: they claim their words.
 	claimed := map[string]bool{}
-	for _, m := range ix.glossary.matches(text, lang) {
-		c := Concept{Term: m.surface}
-		forms := map[string]bool{m.surface: true}
-		c.Forms = append(c.Forms, m.surface)
+	for _, m := range ix.analyzer.Glossary().Matches(question, lang) {
+		c := Concept{Term: m.Surface}
+		forms := map[string]bool{m.Surface: true}
+		c.Forms = append(c.Forms, m.Surface)
 		for _, t := range targets {
-			for _, f := range ix.glossary.concepts[m.concept][t] {
+			for _, f := range ix.analyzer.Glossary().Forms(m.Concept, t) {
 				if !forms[f] {
 					forms[f] = true
 					c.Forms = append(c.Forms, f)
 				}
 			}
 		}
-		for _, w := range strings.Fields(m.surface) {
+		for _, w := range strings.Fields(m.Surface) {
 			claimed[w] = true
 		}
-		if ix.lex.isStop(lang, m.surface) {
+		if ix.analyzer.IsStop(lang, m.Surface) {
 			continue
 		}
 		c.Known = ix.knownAny(c.Forms)
@@ -56,8 +57,8 @@ func (ix *Index) Concepts(text, lang string) []Concept {
 			out = append(out, c)
 		}
 	}
-	names := nameTokens(text)
-	for _, t := range ix.queryTerms(text, lang) {
+	names := text.NameTokens(question)
+	for _, t := range ix.analyzer.Terms(question, lang) {
 		if claimed[t] || seen[t] {
 			continue
 		}
@@ -84,7 +85,7 @@ func (ix *Index) knownAny(forms []string) bool {
 func (ix *Index) known(term string) bool {
 	for _, w := range strings.Fields(term) {
 		rs := []rune(w)
-		if isHanWord(rs) {
+		if text.IsHanWord(rs) {
 			if len(rs) == 1 {
 				if !ix.vocab[w] {
 					return false
@@ -170,9 +171,9 @@ func buildVocab(texts []string) (map[string]bool, map[string]int) {
 				df[k]++
 			}
 		}
-		for _, w := range wordsOf(t) {
+		for _, w := range text.Words(t) {
 			rs := []rune(w)
-			if isHanWord(rs) {
+			if text.IsHanWord(rs) {
 				for i := range rs {
 					add(string(rs[i]))
 					if i+1 < len(rs) {
@@ -186,31 +187,4 @@ func buildVocab(texts []string) (map[string]bool, map[string]int) {
 		}
 	}
 	return v, df
-}
-
-// nameTokens returns the folded words of text that look like names: a capital letter after the
-// first word, an acronym, or digits.
-func nameTokens(text string) map[string]bool {
-	out := map[string]bool{}
-	words := tokenize(text)
-	for i, w := range words {
-		w = cleanToken(w)
-		rs := []rune(w)
-		if len(rs) < 2 || isHanWord(rs) {
-			continue
-		}
-		upper, digit := 0, false
-		for _, r := range rs {
-			if unicode.IsUpper(r) {
-				upper++
-			}
-			if unicode.IsDigit(r) {
-				digit = true
-			}
-		}
-		if digit || upper >= 2 || (upper == 1 && i > 0) {
-			out[foldText(w)] = true
-		}
-	}
-	return out
 }

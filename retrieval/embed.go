@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/takeaway-bot/takeaway/internal/text"
 )
 
 // Embedder turns text into vectors for the dense index. Any langchaingo embeddings.Embedder
@@ -82,7 +83,15 @@ func (e *HashEmbedder) embed(text string) []float32 {
 	for _, f := range features(text) {
 		tf[f.id] += f.weight
 	}
-	for id, w := range tf {
+	// Slots are filled in a fixed order: colliding features add up, float addition is not
+	// associative, and map order would give one text two slightly different vectors.
+	ids := make([]uint32, 0, len(tf))
+	for id := range tf {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		w := tf[id]
 		idf, ok := e.idf[id]
 		if !ok {
 			idf = e.defaultIDF
@@ -117,12 +126,12 @@ type feature struct {
 }
 
 // features lists the hashed character n-grams (3 to 5, within word boundaries) and whole words of text.
-func features(text string) []feature {
-	text = foldText(text)
-	out := make([]feature, 0, len(text)*3)
-	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+func features(s string) []feature {
+	s = text.Fold(s)
+	out := make([]feature, 0, len(s)*3)
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		rs := []rune(w)
-		if isHanWord(rs) {
+		if text.IsHanWord(rs) {
 			// Chinese and Japanese have no spaces: characters and bigrams carry the meaning.
 			for i := range rs {
 				out = append(out, feature{hashRunes('c', rs[i:i+1]), 0.5})
@@ -144,15 +153,6 @@ func features(text string) []feature {
 	return out
 }
 
-func isHanWord(rs []rune) bool {
-	for _, r := range rs {
-		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
-			return true
-		}
-	}
-	return false
-}
-
 // hashRunes is 32-bit FNV-1a over a kind byte and the runes, without allocating.
 func hashRunes(kind byte, rs []rune) uint32 {
 	const prime = 16777619
@@ -165,32 +165,4 @@ func hashRunes(kind byte, rs []rune) uint32 {
 		}
 	}
 	return h
-}
-
-// foldText lower-cases and strips accents, so that "détection" meets "detection".
-func foldText(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return strings.ToLower(s)
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	var prev rune
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		// Accents go from Latin letters only: Japanese voicing marks (サービス) carry meaning.
-		if unicode.Is(unicode.Mn, r) && unicode.Is(unicode.Latin, prev) {
-			continue
-		}
-		b.WriteRune(r)
-		if !unicode.Is(unicode.Mn, r) {
-			prev = r
-		}
-	}
-	return norm.NFC.String(b.String())
 }

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/language/display"
 
 	"github.com/takeaway-bot/takeaway/corpus"
+	"github.com/takeaway-bot/takeaway/internal/text"
 )
 
 // Options configure an index. The zero value works: weight-free embeddings, no persistence.
@@ -30,7 +31,7 @@ type Options struct {
 	// embedder identity, so that a restart does not re-embed.
 	DataDir string
 	// Glossary translates query words across languages; nil means the built-in glossary.
-	Glossary *Glossary
+	Glossary *text.Glossary
 	// Languages are the languages questions may come in (for glossary expansion and metadata).
 	Languages []string
 	Logger    *slog.Logger
@@ -44,7 +45,7 @@ type Index struct {
 	dense    *chromem.Collection
 	embedder Embedder
 	lex      *lexical
-	glossary *Glossary
+	analyzer *text.Analyzer
 	langs    []string
 	anchors  map[string]map[string]bool // passage ID → anchor tokens (names, numbers)
 	vocab    map[string]bool            // folded words of the corpus
@@ -69,20 +70,17 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		opts.Dim = 512
 	}
 	if len(opts.Languages) == 0 {
-		opts.Languages = glossaryLangs
+		opts.Languages = text.GlossaryLangs()
 	}
-	if opts.Glossary == nil {
-		g, err := DefaultGlossary()
-		if err != nil {
-			return nil, err
-		}
-		opts.Glossary = g
+	analyzer, err := text.NewAnalyzer(opts.Glossary)
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
 	}
 	ix := &Index{
 		corpus:   c,
 		passages: make(map[string]int, len(c.Passages)),
 		reports:  map[string]corpus.Report{},
-		glossary: opts.Glossary,
+		analyzer: analyzer,
 		langs:    opts.Languages,
 		anchors:  make(map[string]map[string]bool, len(c.Passages)),
 		log:      opts.Logger,
@@ -203,10 +201,10 @@ func nonEmptyStrings(in []string) []string {
 }
 
 // anchorTokens are the words that survive translation: names with capitals, acronyms, numbers.
-func anchorTokens(text string) map[string]bool {
+func anchorTokens(s string) map[string]bool {
 	out := map[string]bool{}
-	for _, w := range tokenize(text) {
-		w = cleanToken(w)
+	for _, w := range text.Tokenize(s) {
+		w = text.CleanToken(w)
 		rs := []rune(w)
 		if len(rs) < 2 {
 			continue

@@ -228,27 +228,6 @@ func TestHashEmbedderUnitLength(t *testing.T) {
 	}
 }
 
-func TestGlossary(t *testing.T) {
-	g, err := ParseGlossary("# comment\nservice mesh\tmaillage de services|maillage de service\ttjänstenät\tservice mesh\tmalla de servicios\t服务网格\tサービスメッシュ\tmalha de serviço\tservice mesh\tservice mesh\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := g.Translate("Qu'apporte le maillage de services ?", "fr", []string{"en", "zh"})
-	if diff := cmp.Diff(map[string][]string{"en": {"service mesh"}, "zh": {"服务网格"}}, got); diff != "" {
-		t.Errorf("fr → en, zh (-want +got):\n%s", diff)
-	}
-	got = g.Translate("什么是服务网格？", "zh", []string{"fr"})
-	if diff := cmp.Diff(map[string][]string{"fr": {"maillage de services", "maillage de service"}}, got); diff != "" {
-		t.Errorf("zh → fr (-want +got):\n%s", diff)
-	}
-	if _, err := ParseGlossary("too\tfew\tcolumns\n"); err == nil {
-		t.Error("a line with 3 columns was accepted")
-	}
-	if _, err := DefaultGlossary(); err != nil {
-		t.Errorf("shipped glossary: %v", err)
-	}
-}
-
 // downEmbedder embeds documents but fails on questions, like a provider that went away.
 type downEmbedder struct{ *HashEmbedder }
 
@@ -269,5 +248,49 @@ func TestSearchSurvivesEmbedderOutage(t *testing.T) {
 	}
 	if len(hits) == 0 || !strings.Contains(hits[0].Passage.Text, "gVisor") {
 		t.Errorf("full-text fallback did not find gVisor: %d hits", len(hits))
+	}
+}
+
+// TestSearchIsDeterministic builds the index twice (each build has its own map iteration
+// order) and asks the same questions many times: scores and rankings must be identical.
+func TestSearchIsDeterministic(t *testing.T) {
+	c, first := testIndex(t)
+	second, err := Build(context.Background(), c, Options{Languages: langs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	questions := []Query{
+		{Text: "What did Spotify learn from deleting its clusters?", Lang: "en", K: 10},
+		{Text: "Quelles annonces à Copenhague ?", Lang: "fr", K: 10},
+		{Text: "Vad sa CERN om Kubernetes och maskininlärning?", Lang: "sv", K: 10},
+		{Text: "服务网格接口是什么？", Lang: "zh", K: 10},
+	}
+	type ranked struct {
+		ID    string
+		Score float64
+	}
+	run := func(ix *Index, q Query) []ranked {
+		hits, err := ix.Search(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []ranked
+		for _, h := range hits {
+			out = append(out, ranked{h.Passage.ID, h.Score})
+		}
+		return out
+	}
+	for _, q := range questions {
+		want := run(first, q)
+		for i := 0; i < 20; i++ {
+			ix := first
+			if i%2 == 1 {
+				ix = second
+			}
+			if diff := cmp.Diff(want, run(ix, q)); diff != "" {
+				t.Fatalf("%q, run %d (-first +now):\n%s", q.Text, i, diff)
+			}
+		}
 	}
 }

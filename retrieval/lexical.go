@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/cjk" // CJK bigram analyzer
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/de"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -18,7 +17,6 @@ import (
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/sv"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -47,7 +45,6 @@ const translationBoost = 0.5
 type lexical struct {
 	index  bleve.Index
 	fields map[string]bool // text fields that hold at least one passage
-	stops  map[string]analysis.TokenMap
 }
 
 type lexicalDoc struct {
@@ -105,28 +102,7 @@ func newLexical(docs []lexicalDoc) (*lexical, error) {
 	if err := idx.Batch(batch); err != nil {
 		return nil, fmt.Errorf("index batch: %w", err)
 	}
-	l := &lexical{index: idx, fields: fields, stops: map[string]analysis.TokenMap{}}
-	cache := registry.NewCache()
-	for _, lang := range []string{"en", "fr", "sv", "de", "es", "it", "nl", "pt"} {
-		if tm, err := cache.TokenMapNamed("stop_" + lang); err == nil {
-			l.stops[lang] = tm
-		}
-	}
-	return l, nil
-}
-
-// isStop reports whether word is a function word of lang (from the analyzer's stop list) or a
-// question word.
-func (l *lexical) isStop(lang, word string) bool {
-	if tm, ok := l.stops[lang]; ok && tm[word] {
-		return true
-	}
-	for _, w := range questionWords[lang] {
-		if foldText(w) == word {
-			return true
-		}
-	}
-	return false
+	return &lexical{index: idx, fields: fields}, nil
 }
 
 type scored struct {
@@ -187,6 +163,9 @@ func (l *lexical) search(terms []string, translations map[string][]string, k int
 		return nil, nil
 	}
 	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(qs), k, 0, false)
+	// Equal scores are ordered by passage ID: Bleve's own tie order follows its internal document
+	// numbers, which differ between two builds of the same corpus.
+	req.SortBy([]string{"-_score", "_id"})
 	res, err := l.index.Search(req)
 	if err != nil {
 		return nil, fmt.Errorf("full-text search: %w", err)

@@ -8,11 +8,11 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/philippgille/chromem-go"
 
 	"github.com/takeaway-bot/takeaway/corpus"
+	"github.com/takeaway-bot/takeaway/internal/text"
 )
 
 // Query is a question to search for.
@@ -61,11 +61,11 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if q.K <= 0 {
 		q.K = 5
 	}
-	terms := ix.queryTerms(q.Text, q.Lang)
+	terms := ix.analyzer.Terms(q.Text, q.Lang)
 	targets := ix.langsOfCorpus
-	translations := ix.glossary.Translate(q.Text, q.Lang, targets)
+	translations := ix.analyzer.Glossary().Translate(q.Text, q.Lang, targets)
 	for _, l := range sortedKeys(q.Translations) {
-		translations[l] = append(translations[l], ix.queryTerms(q.Translations[l], l)...)
+		translations[l] = append(translations[l], ix.analyzer.Terms(q.Translations[l], l)...)
 	}
 
 	// The full-text search runs while the question is embedded and the dense index scanned:
@@ -143,15 +143,18 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	// survive translation: passages holding them gain up to one more first place, in proportion
 	// to the rarity of the names they hold.
 	if names := ix.questionNames(q.Text); len(names) > 0 {
+		// Sums run in a fixed order: float addition is not associative, and map order would
+		// make two runs of one question rank differently.
+		keys := sortedKeys(names)
 		total := 0.0
-		for _, w := range names {
-			total += w
+		for _, n := range keys {
+			total += names[n]
 		}
 		for _, h := range hits {
 			got := 0.0
-			for n, w := range names {
+			for _, n := range keys {
 				if ix.anchors[h.Passage.ID][n] {
-					got += w
+					got += names[n]
 				}
 			}
 			h.Score += nameWeight * got / total / float64(rrfK+1)
@@ -175,50 +178,6 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		}
 	}
 	return out, nil
-}
-
-// queryTerms are the content words of a question: folded, without the language's function and
-// question words. Chinese and Japanese keep their runs (the analyzer makes bigrams of them).
-func (ix *Index) queryTerms(text, lang string) []string {
-	folded := foldText(text)
-	if lang == "zh" || lang == "ja" {
-		words := append([]string(nil), questionWords[lang]...)
-		sort.Slice(words, func(i, j int) bool { return len(words[i]) > len(words[j]) })
-		for _, w := range words {
-			folded = strings.ReplaceAll(folded, w, " ")
-		}
-		if lang == "ja" {
-			// Hiragana are particles and endings; the subject is in kanji, katakana and Latin.
-			folded = strings.Map(func(r rune) rune {
-				if unicode.Is(unicode.Hiragana, r) {
-					return ' '
-				}
-				return r
-			}, folded)
-		}
-	}
-	var out []string
-	for _, t := range wordsOf(folded) {
-		if t == "" || ix.lex.isStop(lang, t) {
-			continue
-		}
-		if parts := strings.FieldsFunc(t, func(r rune) bool { return r == '-' || r == '/' || r == '.' }); len(parts) > 1 {
-			content := 0
-			for _, p := range parts {
-				if !ix.lex.isStop(lang, p) && len([]rune(p)) > 1 {
-					content++
-				}
-			}
-			if content < 2 {
-				continue // "avait-il", "qu'est-ce": a function word glued to another; its parts decide
-			}
-		}
-		if len([]rune(t)) < 2 && !isHanWord([]rune(t)) {
-			continue
-		}
-		out = append(out, t)
-	}
-	return out
 }
 
 // corpusLangs are the languages worth translating a question into: those of the reports.
@@ -286,9 +245,9 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // questionNames returns the names of a question that the corpus knows, with their IDF.
-func (ix *Index) questionNames(text string) map[string]float64 {
+func (ix *Index) questionNames(question string) map[string]float64 {
 	out := map[string]float64{}
-	for n := range nameTokens(text) {
+	for n := range text.NameTokens(question) {
 		if ix.vocab[n] {
 			out[n] = ix.idf([]string{n})
 		}

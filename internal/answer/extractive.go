@@ -13,6 +13,7 @@ import (
 
 	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
+	"github.com/takeaway-bot/takeaway/internal/text"
 	"github.com/takeaway-bot/takeaway/retrieval"
 )
 
@@ -249,8 +250,8 @@ type words struct {
 }
 
 func wordSet(s string) words {
-	ws := words{text: retrieval.Fold(s), set: map[string]bool{}}
-	for _, w := range retrieval.Words(s) {
+	ws := words{text: text.Fold(s), set: map[string]bool{}}
+	for _, w := range text.Words(s) {
 		if !ws.set[w] {
 			ws.set[w] = true
 			ws.list = append(ws.list, w)

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/takeaway-bot/takeaway/corpus"
-	"github.com/takeaway-bot/takeaway/retrieval"
+	"github.com/takeaway-bot/takeaway/internal/text"
 )
 
 // Centrality is the centroid measure of extractive summarisation (MEAD, Radev et al. 2004): a
@@ -23,9 +23,9 @@ type vector map[string]float64
 
 // terms are the words of text used for centrality: the folded words of retrieval, with Han
 // and kana runs cut into overlapping bigrams (a Chinese report has no spaces to split on).
-func terms(text string) []string {
+func terms(s string) []string {
 	var out []string
-	for _, w := range retrieval.Words(text) {
+	for _, w := range text.Words(s) {
 		rs := []rune(w)
 		if !hasCJK(rs) {
 			if len(rs) >= 2 && !isNumber(w) {

@@ -1,4 +1,4 @@
-package retrieval
+package text
 
 import (
 	"bufio"
@@ -16,6 +16,9 @@ var glossaryTSV string
 
 // glossaryLangs is the column order of glossary.tsv.
 var glossaryLangs = []string{"en", "fr", "sv", "de", "es", "zh", "ja", "pt", "it", "nl"}
+
+// GlossaryLangs returns the languages of the glossary's columns.
+func GlossaryLangs() []string { return append([]string(nil), glossaryLangs...) }
 
 // Glossary translates domain words and phrases between languages, so that a question finds
 // passages written in another language ("next" → "prochaine", "nästa", "下一届").
@@ -48,7 +51,7 @@ func ParseGlossary(src string) (*Glossary, error) {
 		for i, col := range cols {
 			l := glossaryLangs[i]
 			for _, form := range strings.Split(col, "|") {
-				form = foldText(strings.TrimSpace(form))
+				form = Fold(strings.TrimSpace(form))
 				if form == "" {
 					continue
 				}
@@ -73,32 +76,35 @@ func ParseGlossary(src string) (*Glossary, error) {
 // DefaultGlossary is the glossary shipped in the binary.
 func DefaultGlossary() (*Glossary, error) { return ParseGlossary(glossaryTSV) }
 
-// match is one glossary phrase found in a text.
-type match struct {
-	surface string
-	concept int
+// Match is one glossary phrase found in a text: its folded surface form and its concept.
+type Match struct {
+	Surface string
+	Concept int
 }
 
-// matches finds the glossary phrases of text (written in lang). Longer phrases win over the words
+// Forms returns the folded forms of a concept in a language, most common first.
+func (g *Glossary) Forms(concept int, lang string) []string { return g.concepts[concept][lang] }
+
+// Matches finds the glossary phrases of text (written in lang). Longer phrases win over the words
 // inside them. Chinese and Japanese text is matched by substring, longest first, which is also
 // how it gets segmented.
-func (g *Glossary) matches(text, lang string) []match {
+func (g *Glossary) Matches(text, lang string) []Match {
 	if g == nil {
 		return nil
 	}
 	forms := g.entries[lang]
-	var out []match
-	folded := foldText(text)
+	var out []Match
+	folded := Fold(text)
 	if lang == "zh" || lang == "ja" {
 		// CJK forms match as substrings (that is the segmentation); Latin forms in these
 		// columns ("ga", "api") must match whole words, or "ga" would match inside "brigade".
 		var keys, words []string
 		latin := map[string]bool{}
-		for _, w := range tokenize(folded) {
+		for _, w := range Tokenize(folded) {
 			latin[w] = true
 		}
 		for k := range forms {
-			if isHanWord([]rune(k)) {
+			if IsHanWord([]rune(k)) {
 				if strings.Contains(folded, k) {
 					keys = append(keys, k)
 				}
@@ -119,21 +125,21 @@ func (g *Glossary) matches(text, lang string) []match {
 		for _, k := range keys {
 			if strings.Contains(folded, k) {
 				for _, id := range forms[k] {
-					out = append(out, match{k, id})
+					out = append(out, Match{k, id})
 				}
 				folded = strings.ReplaceAll(folded, k, " ")
 			}
 		}
 		return out
 	}
-	words := tokenize(folded)
+	words := Tokenize(folded)
 	for i := 0; i < len(words); {
 		n := min(g.longest, len(words)-i)
 		for ; n >= 1; n-- {
 			phrase := strings.Join(words[i:i+n], " ")
 			if ids, ok := forms[phrase]; ok {
 				for _, id := range ids {
-					out = append(out, match{phrase, id})
+					out = append(out, Match{phrase, id})
 				}
 				break
 			}
@@ -147,10 +153,10 @@ func (g *Glossary) matches(text, lang string) []match {
 // the rest (rare inflections) mostly add noise to a query.
 const maxForms = 3
 
-func matchesOf(surface string, ids []int) []match {
-	out := make([]match, len(ids))
+func matchesOf(surface string, ids []int) []Match {
+	out := make([]Match, len(ids))
 	for i, id := range ids {
-		out[i] = match{surface, id}
+		out[i] = Match{surface, id}
 	}
 	return out
 }
@@ -159,9 +165,9 @@ func matchesOf(surface string, ids []int) []match {
 func (g *Glossary) Translate(text, lang string, targets []string) map[string][]string {
 	out := map[string][]string{}
 	seen := map[string]bool{}
-	for _, m := range g.matches(text, lang) {
+	for _, m := range g.Matches(text, lang) {
 		for _, t := range targets {
-			forms := g.concepts[m.concept][t]
+			forms := g.concepts[m.Concept][t]
 			for _, f := range forms[:min(len(forms), maxForms)] {
 				if !seen[t+"\x00"+f] {
 					seen[t+"\x00"+f] = true

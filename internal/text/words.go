@@ -1,13 +1,19 @@
-package retrieval
+// Package text is takeaway's one home for text analysis: what a word is (tokens, folding, parts of
+// compound words), function and question words per language, names, and the cross-lingual
+// glossary. The index, the question plan, the answerer and the daily post all use it, so that
+// the words a question is searched with are the words passages were indexed with.
+package text
 
 import (
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
-// tokenize splits text into words; runs of Han or kana stay whole, but are cut from Latin
+// Tokenize splits text into words; runs of Han or kana stay whole, but are cut from Latin
 // letters they touch ("Spotify删除集群" → "Spotify", "删除集群").
-func tokenize(s string) []string {
+func Tokenize(s string) []string {
 	var out []string
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '.' && r != '/'
@@ -27,17 +33,17 @@ func tokenize(s string) []string {
 
 func isHan(r rune) bool { return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) }
 
-// wordsOf folds text and returns its words, plus the parts of hyphenated, slashed and camel-case
+// Words folds text and returns its words, plus the parts of hyphenated, slashed and camel-case
 // words ("CPU-kärnor" → cpu-karnor, cpu, karnor; "IPv4/IPv6" → ipv4, ipv6; "kindKubernetes" →
 // kind, kubernetes), so that each part can be matched alone.
-func wordsOf(text string) []string {
+func Words(text string) []string {
 	var out []string
-	for _, raw := range tokenize(text) {
-		raw = cleanToken(raw)
+	for _, raw := range Tokenize(text) {
+		raw = CleanToken(raw)
 		if raw == "" {
 			continue
 		}
-		w := foldText(raw)
+		w := Fold(raw)
 		out = append(out, w)
 		parts := strings.FieldsFunc(raw, func(r rune) bool { return r == '-' || r == '/' || r == '.' })
 		var split []string
@@ -46,7 +52,7 @@ func wordsOf(text string) []string {
 		}
 		if len(split) > 1 {
 			for _, p := range split {
-				if p = foldText(p); len([]rune(p)) >= 2 {
+				if p = Fold(p); len([]rune(p)) >= 2 {
 					out = append(out, p)
 				}
 			}
@@ -54,12 +60,6 @@ func wordsOf(text string) []string {
 	}
 	return out
 }
-
-// Words is wordsOf for other packages: the folded words of text and the parts of compound words.
-func Words(text string) []string { return wordsOf(text) }
-
-// Fold lower-cases text and strips its accents, the way the index compares words.
-func Fold(text string) string { return foldText(text) }
 
 // splitCamel splits "kindKubernetes" into "kind", "Kubernetes"; acronyms ("IPv4", "gVisor") stay whole.
 func splitCamel(s string) []string {
@@ -75,8 +75,8 @@ func splitCamel(s string) []string {
 	return append(out, string(rs[start:]))
 }
 
-// cleanToken trims punctuation that tokenize keeps inside words ("v1.0", "ci/cd") from the ends.
-func cleanToken(t string) string {
+// CleanToken trims punctuation that tokenize keeps inside words ("v1.0", "ci/cd") from the ends.
+func CleanToken(t string) string {
 	return strings.Trim(t, "-./")
 }
 
@@ -93,4 +93,42 @@ var questionWords = map[string][]string{
 	"nl": {"wat", "welke", "wie", "wanneer", "waar", "waarom", "hoe", "hoeveel", "volgens"},
 	"zh": {"什么", "是", "的", "了", "吗", "呢", "哪些", "哪个", "哪里", "谁", "怎么", "如何", "为什么", "有", "在", "和", "讲", "关于", "请问", "一下"},
 	"ja": {"何", "は", "が", "の", "を", "に", "で", "と", "です", "ですか", "か", "について", "どこ", "いつ", "誰", "なぜ", "どう"},
+}
+
+// IsHanWord reports whether a word holds Han or kana (Chinese or Japanese script).
+func IsHanWord(rs []rune) bool {
+	for _, r := range rs {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+			return true
+		}
+	}
+	return false
+}
+
+// Fold lower-cases and strips accents, so that "détection" meets "detection".
+func Fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	var prev rune
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		// Accents go from Latin letters only: Japanese voicing marks (サービス) carry meaning.
+		if unicode.Is(unicode.Mn, r) && unicode.Is(unicode.Latin, prev) {
+			continue
+		}
+		b.WriteRune(r)
+		if !unicode.Is(unicode.Mn, r) {
+			prev = r
+		}
+	}
+	return norm.NFC.String(b.String())
 }

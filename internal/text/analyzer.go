@@ -1,0 +1,143 @@
+package text
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/de" // stop lists
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/es"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/it"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/pt"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/sv"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// stopLangs are the languages with a stop list (Bleve's, the same the full-text analyzers use).
+var stopLangs = []string{"en", "fr", "sv", "de", "es", "it", "nl", "pt"}
+
+// Analyzer knows the function words of each language and the glossary: what the index, the
+// question plan and the answerer need to agree on a question's content words.
+type Analyzer struct {
+	stops    map[string]analysis.TokenMap
+	question map[string]map[string]bool
+	cjkWords map[string][]string // question words of zh and ja, longest first
+	glossary *Glossary
+}
+
+// NewAnalyzer returns an analyzer over a glossary (nil: the built-in one).
+func NewAnalyzer(g *Glossary) (*Analyzer, error) {
+	if g == nil {
+		var err error
+		if g, err = DefaultGlossary(); err != nil {
+			return nil, err
+		}
+	}
+	a := &Analyzer{stops: map[string]analysis.TokenMap{}, question: map[string]map[string]bool{}, cjkWords: map[string][]string{}, glossary: g}
+	cache := registry.NewCache()
+	for _, lang := range stopLangs {
+		tm, err := cache.TokenMapNamed("stop_" + lang)
+		if err != nil {
+			return nil, fmt.Errorf("stop words of %s: %w", lang, err)
+		}
+		a.stops[lang] = tm
+	}
+	for lang, ws := range questionWords {
+		a.question[lang] = map[string]bool{}
+		for _, w := range ws {
+			a.question[lang][Fold(w)] = true
+		}
+		if lang == "zh" || lang == "ja" {
+			sorted := append([]string(nil), ws...)
+			sort.SliceStable(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
+			a.cjkWords[lang] = sorted
+		}
+	}
+	return a, nil
+}
+
+// Glossary returns the analyzer's glossary.
+func (a *Analyzer) Glossary() *Glossary { return a.glossary }
+
+// IsStop reports whether a folded word is a function word of lang (from the analyzer's stop
+// list) or a question word.
+func (a *Analyzer) IsStop(lang, word string) bool {
+	if tm, ok := a.stops[lang]; ok && tm[word] {
+		return true
+	}
+	return a.question[lang][word]
+}
+
+// Terms are the content words of a question: folded, without the language's function and
+// question words. Chinese and Japanese keep their runs (the analyzer makes bigrams of them).
+func (a *Analyzer) Terms(text, lang string) []string {
+	folded := Fold(text)
+	if words, ok := a.cjkWords[lang]; ok {
+		for _, w := range words {
+			folded = strings.ReplaceAll(folded, w, " ")
+		}
+		if lang == "ja" {
+			// Hiragana are particles and endings; the subject is in kanji, katakana and Latin.
+			folded = strings.Map(func(r rune) rune {
+				if unicode.Is(unicode.Hiragana, r) {
+					return ' '
+				}
+				return r
+			}, folded)
+		}
+	}
+	var out []string
+	for _, t := range Words(folded) {
+		if t == "" || a.IsStop(lang, t) {
+			continue
+		}
+		if parts := strings.FieldsFunc(t, func(r rune) bool { return r == '-' || r == '/' || r == '.' }); len(parts) > 1 {
+			content := 0
+			for _, p := range parts {
+				if !a.IsStop(lang, p) && len([]rune(p)) > 1 {
+					content++
+				}
+			}
+			if content < 2 {
+				continue // "avait-il", "qu'est-ce": a function word glued to another; its parts decide
+			}
+		}
+		if len([]rune(t)) < 2 && !IsHanWord([]rune(t)) {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// NameTokens returns the folded words of text that look like names: a capital letter after the
+// first word, an acronym, or digits.
+func NameTokens(text string) map[string]bool {
+	out := map[string]bool{}
+	words := Tokenize(text)
+	for i, w := range words {
+		w = CleanToken(w)
+		rs := []rune(w)
+		if len(rs) < 2 || IsHanWord(rs) {
+			continue
+		}
+		upper, digit := 0, false
+		for _, r := range rs {
+			if unicode.IsUpper(r) {
+				upper++
+			}
+			if unicode.IsDigit(r) {
+				digit = true
+			}
+		}
+		if digit || upper >= 2 || (upper == 1 && i > 0) {
+			out[Fold(w)] = true
+		}
+	}
+	return out
+}
