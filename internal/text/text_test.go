@@ -27,7 +27,6 @@ func TestGlossary(t *testing.T) {
 	}
 }
 
-
 func TestTermsDropFunctionAndQuestionWords(t *testing.T) {
 	a, err := NewAnalyzer(nil)
 	if err != nil {
