@@ -52,3 +52,41 @@ func TestFoldKeepsJapaneseVoicing(t *testing.T) {
 		t.Errorf("Fold = %q", got)
 	}
 }
+
+// TestPlacesNameCitiesInEveryScript uses cities that none of the default reports mention.
+func TestPlacesNameCitiesInEveryScript(t *testing.T) {
+	p, err := DefaultPlaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ text, city, country string }{
+		{"Notes from a meetup in Bruxelles", "Brussels", "BE"},
+		{"Rückblick: Konferenz in Prag", "Prague", "CZ"},
+		{"我在布拉格参加了大会", "Prague", "CZ"},
+		{"リスボンで開催されたカンファレンス", "Lisbon", "PT"},
+		{"Встреча в Варшаве", "", ""}, // an inflected form is not a name in the table
+		{"KubeCon Europe in Varsovie", "Warsaw", "PL"},
+		{"Open Source Summit Japan 2024", "", "JP"},
+		{"Le rapport sur le Danemark", "", "DK"},
+	} {
+		got := p.Find(tt.text)
+		if tt.city == "" && tt.country == "" {
+			if len(got) != 0 {
+				t.Errorf("Find(%q) = %+v, want nothing", tt.text, got)
+			}
+			continue
+		}
+		ok := false
+		for _, m := range got {
+			if m.City == tt.city && (tt.country == "" || m.Country == tt.country) {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Errorf("Find(%q) = %+v, want %s %s", tt.text, got, tt.city, tt.country)
+		}
+	}
+	if got := p.Find("a nice talk about paris-style routing"); len(got) != 0 {
+		t.Errorf("lower-case words named places: %+v", got)
+	}
+}
