@@ -14,6 +14,7 @@ type block struct {
 	kind  blockKind
 	text  string
 	links []Link
-	// level is the heading level when known (1–6), 0 otherwise.
+	// level is the heading level when known (1–6), 0 otherwise; for a list item, its depth
+	// (0 for a top-level item, 1 for an item of a nested list…).
 	level int
 }

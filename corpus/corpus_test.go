@@ -309,3 +309,54 @@ func TestLinkLinesAreDropped(t *testing.T) {
 		t.Errorf("passages = %+v, want the paragraph with its link reduced to text", doc.Passages)
 	}
 }
+
+// TestBlogMarkupIsCleaned loads a Hugo post with the debris real blogs contain: shortcodes,
+// Liquid tags, an embedded tweet and nested lists.
+func TestBlogMarkupIsCleaned(t *testing.T) {
+	src := `+++
+title = "  Notes from a conference  "
++++
+{% include toc.html %}
+
+Paragraph one is long enough to stand alone as a passage of this report, because it says a good deal about the event and the people in it.
+
+{{< figure src="/img/hall.jpg" caption="The main hall, full at nine" >}}
+
+{{% notice info %}}
+Videos of every session were online within a week, on the event's own channel, which is where the numbers quoted below come from too.
+{{% /notice %}}
+
+{{< youtube abc123 >}}
+
+<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Packed room for the Podman talk!</p>&mdash; Some Person (@handle) <a href="https://twitter.com/handle/status/1">June 13, 2024</a></blockquote>
+
+The main points:
+
+- Building
+  - Start from a base image.
+- Updating
+  - Reboot into the new image.
+`
+	doc, err := NewLoader([]string{"en"}).Load("post.md", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, p := range doc.Passages {
+		all.WriteString(p.Text + "\n")
+	}
+	text := all.String()
+	for _, bad := range []string{"{{", "{%", "%}}", "youtube", "toc.html", "figure src", "twitter.com"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("passages keep %q:\n%s", bad, text)
+		}
+	}
+	for _, good := range []string{"Videos of every session", "“Packed room for the Podman talk!” — Some Person (@handle)", "• Building\n  ◦ Start from a base image.", "• Updating\n  ◦ Reboot"} {
+		if !strings.Contains(text, good) {
+			t.Errorf("passages lack %q:\n%s", good, text)
+		}
+	}
+	if doc.Report.Title != "Notes from a conference" {
+		t.Errorf("title %q, want it trimmed", doc.Report.Title)
+	}
+}

@@ -110,6 +110,8 @@ type htmlWalker struct {
 	links  []Link
 	kind   blockKind
 	level  int
+	// items is how many list items enclose the current node (a nested list's depth).
+	items int
 }
 
 func (w *htmlWalker) flush() {
@@ -135,6 +137,13 @@ func (w *htmlWalker) walk(n *html.Node) {
 		if n.DataAtom == atom.Img {
 			return
 		}
+		if isEmbed(n) {
+			w.flush()
+			if t := embedText(n); t != "" {
+				w.blocks = append(w.blocks, block{kind: blockPara, text: t})
+			}
+			return
+		}
 	}
 	kind, isBlock := blockElems[n.DataAtom]
 	if isBlock {
@@ -143,11 +152,19 @@ func (w *htmlWalker) walk(n *html.Node) {
 		if kind == blockHeading {
 			w.level = int(n.Data[1] - '0')
 		}
+		if kind == blockItem {
+			w.level = w.items
+			w.items++
+			defer func() { w.items-- }()
+		}
 	}
 	if n.DataAtom == atom.A {
 		before := w.cur.Len()
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			w.walk(c)
+		}
+		if before > w.cur.Len() {
+			before = 0 // a block inside the link flushed what came before it
 		}
 		text := cleanSpace(w.cur.String()[before:])
 		if href := attr(n, "href"); href != "" && !strings.HasPrefix(href, "#") && !strings.HasPrefix(href, "javascript:") {

@@ -38,6 +38,7 @@ type Meta struct {
 	URL           string   `toml:"url" yaml:"url"`
 	TranslationOf string   `toml:"translation_of" yaml:"translation_of"`
 	Tags          []string `toml:"tags" yaml:"tags"`
+	Categories    []string `toml:"categories" yaml:"categories"`
 }
 
 // Manifest describes the reports of a folder: events, and per-file metadata.
@@ -87,14 +88,14 @@ func (l *Loader) Load(name string, data []byte, meta *Meta) (Document, error) {
 			return Document{}, fmt.Errorf("%s: %w", name, err)
 		}
 		mergeMeta(&m, fm)
-		blocks = parseText(string(body))
+		blocks = parseText(string(cleanBlogMarkup(body)))
 	case ".md", ".markdown":
 		fm, body, err := splitFrontMatter(data)
 		if err != nil {
 			return Document{}, fmt.Errorf("%s: %w", name, err)
 		}
 		mergeMeta(&m, fm)
-		blocks = parseMarkdown(body)
+		blocks = parseMarkdown(cleanBlogMarkup(body))
 	case ".html", ".htm":
 		var hm htmlMeta
 		var err error
@@ -230,18 +231,19 @@ func splitFrontMatter(data []byte) (Meta, []byte, error) {
 
 // metaFromMap reads the usual front matter keys of static site generators.
 func metaFromMap(m map[string]any) Meta {
+	// Values are trimmed: front matter written by hand carries stray spaces and newlines.
 	str := func(keys ...string) string {
 		for _, k := range keys {
 			switch v := m[k].(type) {
 			case string:
-				if v != "" {
+				if v = strings.TrimSpace(v); v != "" {
 					return v
 				}
 			case fmt.Stringer:
-				return v.String()
+				return strings.TrimSpace(v.String())
 			case nil:
 			default:
-				if s := fmt.Sprint(v); s != "" {
+				if s := strings.TrimSpace(fmt.Sprint(v)); s != "" {
 					return s
 				}
 			}
@@ -249,19 +251,20 @@ func metaFromMap(m map[string]any) Meta {
 		return ""
 	}
 	list := func(keys ...string) []string {
+		var out []string
 		for _, k := range keys {
 			switch v := m[k].(type) {
 			case string:
-				return nonEmpty(v)
+				out = append(out, nonEmpty(strings.TrimSpace(v))...)
 			case []any:
-				var out []string
 				for _, x := range v {
-					out = append(out, fmt.Sprint(x))
+					if s := strings.TrimSpace(fmt.Sprint(x)); s != "" {
+						out = append(out, s)
+					}
 				}
-				return out
 			}
 		}
-		return nil
+		return out
 	}
 	meta := Meta{
 		Title:         str("title"),
@@ -271,6 +274,7 @@ func metaFromMap(m map[string]any) Meta {
 		Day:           str("day"),
 		Publisher:     str("publisher", "site", "blog"),
 		Authors:       list("authors", "author"),
+		Categories:    list("categories"),
 		URL:           str("url", "link", "canonical", "permalink"),
 		TranslationOf: str("translation_of", "original_url", "original"),
 		Tags:          list("tags", "keywords"),
@@ -305,6 +309,9 @@ func mergeMeta(dst *Meta, src Meta) {
 	}
 	if len(dst.Tags) == 0 {
 		dst.Tags = src.Tags
+	}
+	if len(dst.Categories) == 0 {
+		dst.Categories = src.Categories
 	}
 }
 

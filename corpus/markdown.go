@@ -25,11 +25,16 @@ func parseMarkdown(src []byte) []block {
 			case *ast.Paragraph, *ast.TextBlock:
 				t, links := inlineText(c, src)
 				if t != "" {
-					kind := blockPara
+					kind, depth := blockPara, 0
 					if _, inItem := c.Parent().(*ast.ListItem); inItem {
 						kind = blockItem
+						for a := c.Parent().Parent(); a != nil; a = a.Parent() {
+							if _, ok := a.(*ast.ListItem); ok {
+								depth++
+							}
+						}
 					}
-					blocks = append(blocks, block{kind: kind, text: t, links: links})
+					blocks = append(blocks, block{kind: kind, text: t, links: links, level: depth})
 				}
 			case *ast.FencedCodeBlock, *ast.CodeBlock:
 				var b strings.Builder
@@ -41,7 +46,21 @@ func parseMarkdown(src []byte) []block {
 				if t := cleanSpace(strings.ReplaceAll(b.String(), "\n", " ")); t != "" {
 					blocks = append(blocks, block{kind: blockPara, text: t})
 				}
-			case *ast.ThematicBreak, *ast.HTMLBlock:
+			case *ast.HTMLBlock:
+				// Raw HTML in a post: an embedded tweet or toot, a figure, a div of text.
+				var raw strings.Builder
+				lines := c.Lines()
+				for i := 0; i < lines.Len(); i++ {
+					seg := lines.At(i)
+					raw.Write(seg.Value(src))
+				}
+				if c.HasClosure() {
+					raw.Write(c.ClosureLine.Value(src))
+				}
+				if hb, _, err := parseHTML([]byte(raw.String())); err == nil {
+					blocks = append(blocks, hb...)
+				}
+			case *ast.ThematicBreak:
 			default:
 				walk(c)
 			}

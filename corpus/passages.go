@@ -206,7 +206,7 @@ func (b *passageBuilder) emitList(intro, items []block) {
 	parts := make([]block, 0, len(intro)+len(items))
 	parts = append(parts, intro...)
 	for _, it := range items {
-		parts = append(parts, block{kind: blockItem, text: "• " + it.text, links: it.links})
+		parts = append(parts, block{kind: blockItem, text: listMarker(it.level) + it.text, links: it.links})
 	}
 	b.emit(parts, "\n")
 }
@@ -282,6 +282,21 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// listMarker starts a list line: "• " for a top-level item, an indented "◦ " for the items of
+// a nested list, so that sub-points stay under their point.
+func listMarker(depth int) string {
+	if depth == 0 {
+		return "• "
+	}
+	return strings.Repeat("  ", depth) + "◦ "
+}
+
+// IsListLine reports whether a line (or sentence) of a passage is a list item.
+func IsListLine(s string) bool {
+	s = strings.TrimSpace(s)
+	return strings.HasPrefix(s, "•") || strings.HasPrefix(s, "◦")
 }
 
 // abbreviations do not end sentences.

@@ -88,7 +88,7 @@ func extract(question, lang string, hits []retrieval.Hit, concepts []retrieval.C
 					texts = append(texts, sentences[hi][k])
 					bonus = max(bonus, kind.bonus(sentences[hi][k]))
 				}
-				if span == 2 && (strings.HasPrefix(texts[1], "•") || strings.HasSuffix(texts[0], ":")) {
+				if span == 2 && (corpus.IsListLine(texts[1]) || strings.HasSuffix(texts[0], ":")) {
 					continue
 				}
 				c.text = strings.Join(texts, " ")
@@ -136,7 +136,7 @@ func extract(question, lang string, hits []retrieval.Hit, concepts []retrieval.C
 	if b.span == 2 {
 	} else if introducesList(b.text) {
 		chosen[0].text += listAfter(sents, b.sentence)
-	} else if len([]rune(b.text)) < 90 && b.sentence+1 < len(sents) && !strings.HasPrefix(sents[b.sentence+1], "•") {
+	} else if len([]rune(b.text)) < 90 && b.sentence+1 < len(sents) && !corpus.IsListLine(sents[b.sentence+1]) {
 		chosen = append(chosen, candidate{hit: b.hit, sentence: b.sentence + 1, text: sents[b.sentence+1], matched: map[int]bool{}})
 	}
 	// Another sentence joins when it is nearly as good and says something the first does not.

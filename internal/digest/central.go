@@ -188,10 +188,10 @@ func keySentences(w weights, report vector, text string) []string {
 	var intro string
 	var pieces []string
 	lines := strings.Split(text, "\n")
-	if first := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "•") }); first >= 0 {
+	if first := slices.IndexFunc(lines, func(l string) bool { return corpus.IsListLine(l) }); first >= 0 {
 		intro = strings.Join(lines[:first], " ")
 		for _, l := range lines[first:] {
-			if strings.HasPrefix(l, "•") {
+			if corpus.IsListLine(l) {
 				pieces = append(pieces, l)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/answer"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
 	"github.com/takeaway-bot/takeaway/retrieval"
@@ -140,7 +141,7 @@ func quoteBlock(key []string, quoteLang, lang string) string {
 		}
 	}
 	for _, s := range key {
-		if strings.HasPrefix(s, "•") {
+		if corpus.IsListLine(s) {
 			flush()
 			lines = append(lines, s)
 			continue
