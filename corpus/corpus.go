@@ -17,6 +17,10 @@ type Event struct {
 	Start   string   `json:"start,omitempty" toml:"start" yaml:"start"` // YYYY-MM-DD
 	End     string   `json:"end,omitempty" toml:"end" yaml:"end"`       // YYYY-MM-DD
 	Aliases []string `json:"aliases,omitempty" toml:"aliases" yaml:"aliases"`
+	// Year is the year the event took place, from its dates or its name.
+	Year int `json:"year,omitempty" toml:"year" yaml:"year"`
+	// Inferred is true when the event was read from the report's own words, not its metadata.
+	Inferred bool `json:"inferred,omitempty" toml:"-" yaml:"-"`
 }
 
 // Report is one attendee write-up with its metadata.

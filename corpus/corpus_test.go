@@ -360,3 +360,30 @@ The main points:
 		t.Errorf("title %q, want it trimmed", doc.Report.Title)
 	}
 }
+
+// TestEventInferredFromTheReport uses events none of the default reports are about: a report
+// without an event key gets its event, city, country and year from its own words.
+func TestEventInferredFromTheReport(t *testing.T) {
+	for _, tt := range []struct {
+		name, src            string
+		event, city, country string
+		year                 int
+	}{
+		{"osj.md", "---\ntitle: Open Source Summit Japan 2024 recap\ndate: 2024-10-30\n---\nThree days of talks on Linux, security and AI, with a strong community track and plenty of hallway conversations.\n", "Open Source Summit Japan 2024", "", "JP", 2024},
+		{"devconf.md", "---\ntitle: Notes\ndate: 2023-06-20\n---\nMy notes from DevConf in Brno, where I spent three days listening to talks about Fedora, containers and the future of Linux distributions.\n", "DevConf", "Brno", "", 2023},
+		{"devoxx.fr.md", "---\ntitle: Retour sur Devoxx France 2024\n---\nDevoxx France 2024 s'est tenue à Paris au Palais des Congrès, avec plus de trois mille participants venus parler de Java, d'architecture et d'IA.\n", "Devoxx France 2024", "Paris", "FR", 2024},
+		{"kcc.md", "---\ntitle: A week at KubeCon China\ndate: 2019-06-30\n---\nKubeCon + CloudNativeCon China took place in Shanghai this year, and the keynotes were in Mandarin and English, translated live for everyone in the hall.\n", "KubeCon China", "Shanghai", "CN", 2019},
+		{"plain.md", "---\ntitle: Thoughts on testing\n---\nThis post is about testing, not about any event, and it mentions Paris only in passing as the city where I live and work most days.\n", "", "", "", 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := NewLoader([]string{"en", "fr"}).Load(tt.name, []byte(tt.src), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := doc.Report.Event
+			if e.Name != tt.event || e.City != tt.city || (tt.country != "" && e.Country != tt.country) || e.Year != tt.year {
+				t.Errorf("event = %q, %q, %q, %d; want %q, %q, %q, %d", e.Name, e.City, e.Country, e.Year, tt.event, tt.city, tt.country, tt.year)
+			}
+		})
+	}
+}

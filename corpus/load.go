@@ -18,6 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/takeaway-bot/takeaway/internal/lang"
+	"github.com/takeaway-bot/takeaway/internal/text"
 )
 
 // ErrUnsupported is returned for files that are not reports (unknown extension).
@@ -54,11 +55,17 @@ const ManifestName = "manifest.toml"
 type Loader struct {
 	detector *lang.Detector
 	events   map[string]Event
+	places   *text.Places
 }
 
 // NewLoader returns a loader that detects report languages among codes when metadata is silent.
 func NewLoader(codes []string) *Loader {
-	return &Loader{detector: lang.NewDetector(codes), events: map[string]Event{}}
+	places, err := text.DefaultPlaces()
+	if err != nil {
+		// The table is embedded and tested: failing to parse it is a build defect.
+		panic(fmt.Sprintf("places table: %v", err))
+	}
+	return &Loader{detector: lang.NewDetector(codes), events: map[string]Event{}, places: places}
 }
 
 // AddEvents makes events known by ID, so that metadata can refer to them.
@@ -103,6 +110,9 @@ func (l *Loader) Load(name string, data []byte, meta *Meta) (Document, error) {
 		if err != nil {
 			return Document{}, fmt.Errorf("%s: %w", name, err)
 		}
+		if len(hm.date) > 10 {
+			hm.date = hm.date[:10]
+		}
 		mergeMeta(&m, Meta{Title: hm.title, Lang: lang.Base(hm.lang), Publisher: hm.publisher, URL: hm.url, Date: hm.date, Authors: nonEmpty(hm.author)})
 	default:
 		return Document{}, fmt.Errorf("%s: %w", name, ErrUnsupported)
@@ -136,6 +146,14 @@ func (l *Loader) Load(name string, data []byte, meta *Meta) (Document, error) {
 	}
 	if r.Title == "" {
 		r.Title = r.ID
+	}
+	if r.Event.Name == "" {
+		if g := inferEvent(l.places, r.Title, m, blocks); g.Name != "" {
+			r.Event = Event{ID: slug(g.Name), Name: g.Name, City: g.City, Country: g.Country, Year: g.Year, Inferred: true}
+		}
+	}
+	if r.Event.Name != "" {
+		r.Event = completeEvent(l.places, r.Event)
 	}
 	if r.Lang == "" {
 		var sample strings.Builder

@@ -17,6 +17,7 @@ import (
 
 	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/text"
+	"github.com/takeaway-bot/takeaway/internal/text/stopwords"
 )
 
 // Options configure an index. The zero value works: weight-free embeddings, no persistence.
@@ -32,6 +33,8 @@ type Options struct {
 	DataDir string
 	// Glossary translates query words across languages; nil means the built-in glossary.
 	Glossary *text.Glossary
+	// Analyzer, when set, is shared with the question plan (it then brings its own glossary).
+	Analyzer *text.Analyzer
 	// Languages are the languages questions may come in (for glossary expansion and metadata).
 	Languages []string
 	Logger    *slog.Logger
@@ -72,9 +75,15 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 	if len(opts.Languages) == 0 {
 		opts.Languages = text.GlossaryLangs()
 	}
-	analyzer, err := text.NewAnalyzer(opts.Glossary)
-	if err != nil {
-		return nil, fmt.Errorf("build index: %w", err)
+	analyzer := opts.Analyzer
+	if analyzer == nil {
+		stops, err := stopwords.Load()
+		if err != nil {
+			return nil, fmt.Errorf("build index: %w", err)
+		}
+		if analyzer, err = text.NewAnalyzer(opts.Glossary, stops); err != nil {
+			return nil, fmt.Errorf("build index: %w", err)
+		}
 	}
 	ix := &Index{
 		corpus:   c,

@@ -1,52 +1,30 @@
 package text
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"unicode"
-
-	"github.com/blevesearch/bleve/v2/analysis"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/de" // stop lists
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/es"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/fr"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/it"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/nl"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/pt"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/sv"
-	"github.com/blevesearch/bleve/v2/registry"
 )
-
-// stopLangs are the languages with a stop list (Bleve's, the same the full-text analyzers use).
-var stopLangs = []string{"en", "fr", "sv", "de", "es", "it", "nl", "pt"}
 
 // Analyzer knows the function words of each language and the glossary: what the index, the
 // question plan and the answerer need to agree on a question's content words.
 type Analyzer struct {
-	stops    map[string]analysis.TokenMap
+	stops    map[string]map[string]bool
 	question map[string]map[string]bool
 	cjkWords map[string][]string // question words of zh and ja, longest first
 	glossary *Glossary
 }
 
-// NewAnalyzer returns an analyzer over a glossary (nil: the built-in one).
-func NewAnalyzer(g *Glossary) (*Analyzer, error) {
+// NewAnalyzer returns an analyzer over a glossary (nil: the built-in one) and the stop words of
+// each language (package stopwords reads the full-text index's own).
+func NewAnalyzer(g *Glossary, stops map[string]map[string]bool) (*Analyzer, error) {
 	if g == nil {
 		var err error
 		if g, err = DefaultGlossary(); err != nil {
 			return nil, err
 		}
 	}
-	a := &Analyzer{stops: map[string]analysis.TokenMap{}, question: map[string]map[string]bool{}, cjkWords: map[string][]string{}, glossary: g}
-	cache := registry.NewCache()
-	for _, lang := range stopLangs {
-		tm, err := cache.TokenMapNamed("stop_" + lang)
-		if err != nil {
-			return nil, fmt.Errorf("stop words of %s: %w", lang, err)
-		}
-		a.stops[lang] = tm
-	}
+	a := &Analyzer{stops: stops, question: map[string]map[string]bool{}, cjkWords: map[string][]string{}, glossary: g}
 	for lang, ws := range questionWords {
 		a.question[lang] = map[string]bool{}
 		for _, w := range ws {
@@ -67,7 +45,7 @@ func (a *Analyzer) Glossary() *Glossary { return a.glossary }
 // IsStop reports whether a folded word is a function word of lang (from the analyzer's stop
 // list) or a question word.
 func (a *Analyzer) IsStop(lang, word string) bool {
-	if tm, ok := a.stops[lang]; ok && tm[word] {
+	if a.stops[lang][word] {
 		return true
 	}
 	return a.question[lang][word]

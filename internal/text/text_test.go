@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/takeaway-bot/takeaway/internal/text/stopwords"
 )
 
 func TestGlossary(t *testing.T) {
@@ -28,7 +30,11 @@ func TestGlossary(t *testing.T) {
 }
 
 func TestTermsDropFunctionAndQuestionWords(t *testing.T) {
-	a, err := NewAnalyzer(nil)
+	stops, err := stopwords.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := NewAnalyzer(nil, stops)
 	if err != nil {
 		t.Fatal(err)
 	}
