@@ -68,6 +68,9 @@ func NewLoader(codes []string) *Loader {
 	return &Loader{detector: lang.NewDetector(codes), events: map[string]Event{}, places: places}
 }
 
+// Places returns the loader's table of city and country names.
+func (l *Loader) Places() *text.Places { return l.places }
+
 // AddEvents makes events known by ID, so that metadata can refer to them.
 func (l *Loader) AddEvents(events []Event) {
 	for _, e := range events {

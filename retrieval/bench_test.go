@@ -151,7 +151,7 @@ func benchSearch(b *testing.B, n int, mode string) {
 			}
 		case "lexical":
 			terms := ix.analyzer.Terms(q.Text, q.Lang)
-			if _, err := ix.lex.search(terms, ix.analyzer.Glossary().Translate(q.Text, q.Lang, ix.langsOfCorpus), candidates); err != nil {
+			if _, err := ix.lex.search(terms, ix.analyzer.Glossary().Translate(q.Text, q.Lang, ix.langsOfCorpus), candidates, nil); err != nil {
 				b.Fatal(err)
 			}
 		}

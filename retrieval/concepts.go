@@ -2,8 +2,11 @@ package retrieval
 
 import (
 	"math"
+	"sort"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/text"
 )
 
@@ -187,4 +190,62 @@ func buildVocab(texts []string) (map[string]bool, map[string]int) {
 		}
 	}
 	return v, df
+}
+
+// centralPassages lists, for each report, its three most central passages: those whose words
+// are the report's own recurring ones (term frequency in the report times IDF in the corpus),
+// per word of the passage, so that a long passage does not win by length alone.
+func centralPassages(c *corpus.Corpus, df map[string]int) map[string][]string {
+	n := float64(len(c.Passages))
+	byReport := map[string][]corpus.Passage{}
+	var order []string
+	for _, p := range c.Passages {
+		if _, ok := byReport[p.ReportID]; !ok {
+			order = append(order, p.ReportID)
+		}
+		byReport[p.ReportID] = append(byReport[p.ReportID], p)
+	}
+	out := map[string][]string{}
+	for _, r := range order {
+		ps := byReport[r]
+		tf := map[string]int{}
+		words := make([][]string, len(ps))
+		for i, p := range ps {
+			words[i] = text.Words(p.Text)
+			for _, w := range words[i] {
+				tf[w]++
+			}
+		}
+		type ranked struct {
+			id    string
+			score float64
+		}
+		var rs []ranked
+		for i, p := range ps {
+			if utf8.RuneCountInString(p.Text) < 120 {
+				continue
+			}
+			score := 0.0
+			seen := map[string]bool{}
+			for _, w := range words[i] {
+				if seen[w] || tf[w] < 2 {
+					continue
+				}
+				seen[w] = true
+				idf := math.Log(1 + (n-float64(df[w])+0.5)/(float64(df[w])+0.5))
+				score += math.Log(float64(tf[w])) * idf
+			}
+			rs = append(rs, ranked{p.ID, score / math.Sqrt(float64(len(words[i])+1))})
+		}
+		sort.SliceStable(rs, func(i, j int) bool {
+			if rs[i].score != rs[j].score {
+				return rs[i].score > rs[j].score
+			}
+			return rs[i].id < rs[j].id
+		})
+		for i := 0; i < len(rs) && i < 3; i++ {
+			out[r] = append(out[r], rs[i].id)
+		}
+	}
+	return out
 }

@@ -54,6 +54,11 @@ type Index struct {
 	vocab    map[string]bool            // folded words of the corpus
 	df       map[string]int             // passages each folded word occurs in
 	takeaway []string                   // IDs of take-away passages
+	// hasTakeaway tells which reports have take-away passages; central lists, for each
+	// report, its most central passages (for summaries of reports without take-aways).
+	hasTakeaway map[string]bool
+	central     map[string][]string
+	byReport    map[string][]string // report ID → passage IDs, in reading order
 	// langsOfCorpus are the report languages, computed once rather than on every search.
 	langsOfCorpus []string
 	log           *slog.Logger
@@ -86,13 +91,15 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		}
 	}
 	ix := &Index{
-		corpus:   c,
-		passages: make(map[string]int, len(c.Passages)),
-		reports:  map[string]corpus.Report{},
-		analyzer: analyzer,
-		langs:    opts.Languages,
-		anchors:  make(map[string]map[string]bool, len(c.Passages)),
-		log:      opts.Logger,
+		corpus:      c,
+		passages:    make(map[string]int, len(c.Passages)),
+		reports:     map[string]corpus.Report{},
+		analyzer:    analyzer,
+		langs:       opts.Languages,
+		anchors:     make(map[string]map[string]bool, len(c.Passages)),
+		log:         opts.Logger,
+		byReport:    map[string][]string{},
+		hasTakeaway: map[string]bool{},
 	}
 	for _, r := range c.Reports {
 		ix.reports[r.ID] = r
@@ -110,12 +117,14 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		}
 		ix.passages[p.ID] = i
 		r := ix.reports[p.ReportID]
-		docs[i] = lexicalDoc{ID: p.ID, Lang: p.Lang, Text: p.Section + "\n" + p.Text, Meta: headers[p.ReportID] + "\n" + p.Section}
+		docs[i] = lexicalDoc{ID: p.ID, Report: p.ReportID, Lang: p.Lang, Text: p.Section + "\n" + p.Text, Meta: headers[p.ReportID] + "\n" + p.Section}
 		denseTexts[i] = r.Title + " · " + r.Event.City + " · " + p.Section + "\n" + p.Text
 		ix.anchors[p.ID] = anchorTokens(p.Text)
 		if p.Takeaway {
 			ix.takeaway = append(ix.takeaway, p.ID)
+			ix.hasTakeaway[p.ReportID] = true
 		}
+		ix.byReport[p.ReportID] = append(ix.byReport[p.ReportID], p.ID)
 	}
 
 	vocabTexts := make([]string, 0, len(docs))
@@ -126,6 +135,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		vocabTexts = append(vocabTexts, h)
 	}
 	ix.vocab, ix.df = buildVocab(vocabTexts)
+	ix.central = centralPassages(c, ix.df)
 
 	lex, err := newLexical(docs)
 	if err != nil {
@@ -154,6 +164,9 @@ func (ix *Index) Close() error { return ix.lex.close() }
 
 // Languages returns the languages of the indexed reports, in corpus order.
 func (ix *Index) Languages() []string { return append([]string(nil), ix.langsOfCorpus...) }
+
+// Analyzer returns the text analyzer the index searches with, for the question plan to share.
+func (ix *Index) Analyzer() *text.Analyzer { return ix.analyzer }
 
 // Corpus returns the indexed corpus.
 func (ix *Index) Corpus() *corpus.Corpus { return ix.corpus }

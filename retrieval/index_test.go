@@ -294,3 +294,43 @@ func TestSearchIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestScopeIsAFilter: a search limited to one report returns only its passages, in the order
+// the unlimited search gives them.
+func TestScopeIsAFilter(t *testing.T) {
+	_, ix := testIndex(t)
+	report := "kubecon-eu-2019-barcelona-cag.sv"
+	q := Query{Text: "Kubernetes machine learning Kubeflow", Lang: "en", K: 50}
+	all, err := ix.Search(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Reports = []string{report}
+	scoped, err := ix.Search(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scoped) == 0 {
+		t.Fatal("no hit inside the scope")
+	}
+	for _, h := range scoped {
+		if h.Report.ID != report {
+			t.Errorf("hit %s outside the scope", h.Passage.ID)
+		}
+	}
+	var want []string
+	for _, h := range all {
+		if h.Report.ID == report {
+			want = append(want, h.Passage.ID)
+		}
+	}
+	var got []string
+	for _, h := range scoped[:min(3, len(scoped))] {
+		got = append(got, h.Passage.ID)
+	}
+	if len(want) >= 3 {
+		if diff := cmp.Diff(want[:3], got); diff != "" {
+			t.Errorf("scoped order differs from the unscoped order (-want +got):\n%s", diff)
+		}
+	}
+}

@@ -36,7 +36,11 @@ func analyzerFor(lang string) string {
 // arbitrary analyzer for a query over a field shared by several languages.
 func fieldFor(lang string) string { return "text_" + analyzerFor(lang) }
 
-const metaField = "meta"
+const (
+	metaField = "meta"
+	// reportField holds a passage's report ID, for searches limited to a scope.
+	reportField = "report"
+)
 
 // translationBoost weighs glossary translations against the question's own words.
 const translationBoost = 0.5
@@ -48,10 +52,11 @@ type lexical struct {
 }
 
 type lexicalDoc struct {
-	ID   string
-	Text string
-	Meta string
-	Lang string
+	ID     string
+	Report string
+	Text   string
+	Meta   string
+	Lang   string
 }
 
 func newLexical(docs []lexicalDoc) (*lexical, error) {
@@ -69,6 +74,11 @@ func newLexical(docs []lexicalDoc) (*lexical, error) {
 		fm.IncludeInAll = false
 		dm.AddFieldMappingsAt(f, fm)
 	}
+	rm := mapping.NewKeywordFieldMapping()
+	rm.Store = false
+	rm.IncludeTermVectors = false
+	rm.IncludeInAll = false
+	dm.AddFieldMappingsAt(reportField, rm)
 	mm := mapping.NewTextFieldMapping()
 	mm.Analyzer = "cjk"
 	mm.Store = false
@@ -88,7 +98,7 @@ func newLexical(docs []lexicalDoc) (*lexical, error) {
 	}
 	batch := idx.NewBatch()
 	for _, d := range docs {
-		doc := map[string]any{fieldFor(d.Lang): d.Text, metaField: d.Meta}
+		doc := map[string]any{fieldFor(d.Lang): d.Text, metaField: d.Meta, reportField: d.Report}
 		if err := batch.Index(d.ID, doc); err != nil {
 			return nil, fmt.Errorf("index passage %s: %w", d.ID, err)
 		}
@@ -113,7 +123,7 @@ type scored struct {
 // search runs one query per language field: the question's content words (names bridge
 // languages), plus their glossary translations into that field's language; and one on the
 // report metadata. Each field's analyzer stems the words the way that field was indexed.
-func (l *lexical) search(terms []string, translations map[string][]string, k int) ([]scored, error) {
+func (l *lexical) search(terms []string, translations map[string][]string, k int, reports []string) ([]scored, error) {
 	var qs []query.Query
 	fields := make([]string, 0, len(l.fields))
 	for f := range l.fields {
@@ -162,7 +172,20 @@ func (l *lexical) search(terms []string, translations map[string][]string, k int
 	if len(qs) == 0 {
 		return nil, nil
 	}
-	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(qs), k, 0, false)
+	var q query.Query = query.NewDisjunctionQuery(qs)
+	if len(reports) > 0 {
+		// The scope is a filter: only passages of the scoped reports can match.
+		var in []query.Query
+		for _, r := range reports {
+			tq := query.NewTermQuery(r)
+			tq.SetField(reportField)
+			in = append(in, tq)
+		}
+		filter := query.NewDisjunctionQuery(in)
+		filter.SetBoost(0) // the filter selects; it does not score
+		q = query.NewConjunctionQuery([]query.Query{q, filter})
+	}
+	req := bleve.NewSearchRequestOptions(q, k, 0, false)
 	// Equal scores are ordered by passage ID: Bleve's own tie order follows its internal document
 	// numbers, which differ between two builds of the same corpus.
 	req.SortBy([]string{"-_score", "_id"})

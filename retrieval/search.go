@@ -25,6 +25,13 @@ type Query struct {
 	Translations map[string]string
 	// K is the number of hits wanted (default 5).
 	K int
+	// Reports limits the search to these reports (the question's scope); empty means all.
+	Reports []string
+	// Summary favours each report's take-away lists and conclusions, or, for a report without
+	// them, its most central passages.
+	Summary bool
+	// Sources favours the passages that present a report: its opening lines and byline.
+	Sources bool
 }
 
 // Hit is one retrieved passage.
@@ -76,7 +83,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	}
 	lexDone := make(chan lexResult, 1)
 	go func() {
-		hits, err := ix.lex.search(terms, translations, candidates)
+		hits, err := ix.lex.search(terms, translations, candidates, q.Reports)
 		lexDone <- lexResult{hits, err}
 	}()
 
@@ -92,13 +99,9 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	vec, err := ix.embedder.EmbedQuery(ctx, denseText)
 	if err != nil {
 		ix.log.Warn("question not embedded, searching full text only", "err", err)
-	} else {
-		n := min(candidates, ix.dense.Count())
-		res, err = ix.dense.QueryEmbedding(ctx, normalize(vec), n, nil, nil)
-		if err != nil {
-			<-lexDone
-			return nil, fmt.Errorf("dense search: %w", err)
-		}
+	} else if res, err = ix.denseSearch(ctx, normalize(vec), q.Reports); err != nil {
+		<-lexDone
+		return nil, fmt.Errorf("dense search: %w", err)
 	}
 	lr := <-lexDone
 	if lr.err != nil {
@@ -133,10 +136,33 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		}
 	}
 	// A question about take-aways or conclusions favours the passages the loader marked as such,
-	// as if they came first in a third list.
-	if corpus.IsTakeawayText(q.Text) || corpus.IsTakeawayText(strings.Join(translations["en"], " ")) {
+	// as if they came first in a third list; a summary question also favours, for each report
+	// without such passages, its most central ones.
+	inScope := ix.scopeSet(q.Reports)
+	if q.Summary || corpus.IsTakeawayText(q.Text) || corpus.IsTakeawayText(strings.Join(translations["en"], " ")) {
 		for _, id := range ix.takeaway {
-			get(id).Score += 1.0 / float64(rrfK+1)
+			if inScope(id) {
+				get(id).Score += 1.0 / float64(rrfK+1)
+			}
+		}
+	}
+	if q.Summary {
+		for _, r := range ix.corpus.Reports {
+			if ix.hasTakeaway[r.ID] {
+				continue
+			}
+			for i, id := range ix.central[r.ID] {
+				if inScope(id) {
+					get(id).Score += 1.0 / float64(rrfK+1+i)
+				}
+			}
+		}
+	}
+	if q.Sources {
+		for _, r := range ix.corpus.Reports {
+			if ids := ix.byReport[r.ID]; len(ids) > 0 && inScope(ids[0]) {
+				get(ids[0]).Score += 0.5 / float64(rrfK+1)
+			}
 		}
 	}
 	// Names in the question (CERN, Linkerd, Bryan Liles) are the surest sign of relevance and
@@ -162,7 +188,9 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	}
 	ranked := make([]scored, 0, len(hits))
 	for id, h := range hits {
-		ranked = append(ranked, scored{id: id, score: h.Score})
+		if inScope(id) {
+			ranked = append(ranked, scored{id: id, score: h.Score})
+		}
 	}
 	sortScored(ranked)
 
@@ -254,3 +282,70 @@ func (ix *Index) questionNames(question string) map[string]float64 {
 	}
 	return out
 }
+
+// scopeSet returns a membership test for the passages of the scoped reports (all passages when
+// the scope is empty).
+func (ix *Index) scopeSet(reports []string) func(passageID string) bool {
+	if len(reports) == 0 {
+		return func(string) bool { return true }
+	}
+	allowed := make(map[string]bool, len(reports))
+	for _, r := range reports {
+		allowed[r] = true
+	}
+	return func(id string) bool {
+		i, ok := ix.passages[id]
+		return ok && allowed[ix.corpus.Passages[i].ReportID]
+	}
+}
+
+// maxScopedScan is the size of a scope up to which its passages are compared one by one with
+// the question; larger scopes use chromem-go's scan and keep the hits inside the scope.
+const maxScopedScan = 20000
+
+// denseSearch returns the passages closest to the question vector, within the scope.
+func (ix *Index) denseSearch(ctx context.Context, vec []float32, reports []string) ([]chromem.Result, error) {
+	if len(reports) == 0 {
+		return ix.dense.QueryEmbedding(ctx, vec, min(candidates, ix.dense.Count()), nil, nil)
+	}
+	var ids []string
+	for _, r := range reports {
+		ids = append(ids, ix.byReport[r]...)
+	}
+	if len(ids) > maxScopedScan {
+		res, err := ix.dense.QueryEmbedding(ctx, vec, min(candidates*8, ix.dense.Count()), nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		inScope := ix.scopeSet(reports)
+		out := res[:0]
+		for _, r := range res {
+			if inScope(r.ID) {
+				out = append(out, r)
+			}
+		}
+		return out, nil
+	}
+	out := make([]chromem.Result, 0, len(ids))
+	for _, id := range ids {
+		doc, err := ix.dense.GetByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		var dot float32
+		for i, x := range doc.Embedding {
+			dot += x * vec[i]
+		}
+		out = append(out, chromem.Result{ID: id, Similarity: dot})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Similarity != out[j].Similarity {
+			return out[i].Similarity > out[j].Similarity
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out[:min(len(out), candidates)], nil
+}
+
+// Known reports whether the corpus mentions a folded term (a word, a phrase, a CJK run).
+func (ix *Index) Known(term string) bool { return ix.known(term) }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 
 	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/answer"
@@ -17,12 +16,16 @@ import (
 	"github.com/takeaway-bot/takeaway/internal/i18n"
 	"github.com/takeaway-bot/takeaway/internal/llm"
 	"github.com/takeaway-bot/takeaway/internal/metrics"
+	"github.com/takeaway-bot/takeaway/internal/question"
+	"github.com/takeaway-bot/takeaway/internal/text"
+	"github.com/takeaway-bot/takeaway/internal/text/stopwords"
 	"github.com/takeaway-bot/takeaway/retrieval"
 )
 
 // app is the wired core: the corpus, its index and the answering service.
 type app struct {
 	corpus  *corpus.Corpus
+	reports *corpus.Catalog // events and reports known
 	index   *retrieval.Index
 	service *answer.Service
 	catalog *i18n.Catalog
@@ -67,7 +70,15 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics
 		}
 	}
 
-	opts := retrieval.Options{DataDir: cfg.DataDir, Languages: i18n.Supported(), Logger: log}
+	stops, err := stopwords.Load()
+	if err != nil {
+		return nil, err
+	}
+	analyzer, err := text.NewAnalyzer(nil, stops)
+	if err != nil {
+		return nil, err
+	}
+	opts := retrieval.Options{DataDir: cfg.DataDir, Languages: i18n.Supported(), Logger: log, Analyzer: analyzer}
 	var writer answer.Writer
 	if cfg.LLM.Provider != "" {
 		lc := llmConfig(cfg)
@@ -100,23 +111,16 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics
 	if err != nil {
 		return nil, err
 	}
-	var topics, events []string
-	seen := map[string]bool{}
+	catalog := corpus.NewCatalog(c)
+	var topics []string
 	for _, r := range c.Reports {
 		topic := r.Title
 		if r.Publisher != "" {
 			topic += " (" + r.Publisher + ")"
 		}
 		topics = append(topics, topic)
-		if name := r.Event.Name; name != "" && !seen[name] {
-			seen[name] = true
-			if r.Event.City != "" {
-				name += " (" + r.Event.City + ")"
-			}
-			events = append(events, name)
-		}
 	}
-	sort.Strings(events)
+	planner := question.NewPlanner(catalog, analyzer, loader.Places(), idx, i18n.Supported())
 	var searcher answer.Searcher = idx
 	if m != nil {
 		searcher = timedSearcher{idx, m}
@@ -124,8 +128,11 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics
 			writer = countingWriter{writer, m}
 		}
 	}
-	svc := answer.NewService(searcher, cat, answer.Options{Logger: log, Topics: topics, Events: events, Writer: writer, CorpusLangs: idx.Languages()})
-	return &app{corpus: c, index: idx, service: svc, catalog: cat, log: log, writer: writer}, nil
+	svc := answer.NewService(searcher, cat, answer.Options{
+		Logger: log, Topics: topics, Events: catalog.Covered(), Writer: writer, CorpusLangs: idx.Languages(),
+		Planner: planner, Catalog: catalog,
+	})
+	return &app{corpus: c, reports: catalog, index: idx, service: svc, catalog: cat, log: log, writer: writer}, nil
 }
 
 func llmConfig(cfg config.Config) llm.Config {

@@ -1,6 +1,8 @@
 // Package answer turns retrieved passages into a short, cited answer in the asker's language.
 package answer
 
+import "github.com/takeaway-bot/takeaway/internal/question"
+
 // Mode says how an answer was written.
 type Mode string
 
@@ -53,6 +55,8 @@ type Answer struct {
 	Flagged bool `json:"flagged,omitempty"`
 	// Suggestions lists what the reports do cover, offered when NotFound is true.
 	Suggestions []string `json:"suggestions,omitempty"`
+	// Plan is how the question was read: intent, scope, subject.
+	Plan *question.Plan `json:"plan,omitempty"`
 }
 
 // Citation points to the exact passage an answer relies on.

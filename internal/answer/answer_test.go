@@ -95,11 +95,20 @@ func TestForcedLanguageWins(t *testing.T) {
 	}
 }
 
-func TestEmptyQuestion(t *testing.T) {
-	for _, q := range []string{"", "   ", "?", "¿?"} {
-		if _, err := newTestService(t).Ask(context.Background(), Question{Text: q}); !errors.Is(err, ErrEmptyQuestion) {
-			t.Errorf("Ask(%q) error = %v, want ErrEmptyQuestion", q, err)
+// TestEmptyQuestionAndChatterGetHowToAsk: a question with no words, a greeting or thanks is
+// answered with how to ask, never with a quote.
+func TestEmptyQuestionAndChatterGetHowToAsk(t *testing.T) {
+	for _, q := range []string{"", "   ", "?", "¿?", "hi", "thanks!", "merci !", "👍"} {
+		a, err := newTestService(t).Ask(context.Background(), Question{Text: q})
+		if err != nil {
+			t.Fatalf("Ask(%q): %v", q, err)
 		}
+		if !a.NotFound || len(a.Citations) != 0 || strings.Contains(a.Text, "“") && strings.Contains(a.Text, "[1]") {
+			t.Errorf("Ask(%q) = %+v, want a how-to-ask without citations", q, a)
+		}
+	}
+	if _, err := newTestService(t).Retrieve(context.Background(), Question{Text: "?"}, "en", 5); !errors.Is(err, ErrEmptyQuestion) {
+		t.Errorf("Retrieve(?) error = %v, want ErrEmptyQuestion", err)
 	}
 }
 

@@ -5,27 +5,46 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
+	"github.com/takeaway-bot/takeaway/internal/question"
 	"github.com/takeaway-bot/takeaway/retrieval"
 )
 
 // llmHits is how many passages a model gets to read.
 const llmHits = 6
 
-// Ask answers a question in the asker's language, citing the passages it relies on. With a
-// model configured, the question is first translated into the reports' languages for retrieval
-// and the model writes the answer; when the model fails or times out, the extractive answer is
-// given with a one-line note.
+// Ask answers a question in the asker's language, citing the passages it relies on. The
+// question is planned first: greetings get a how-to-ask, a scope the catalog does not hold an
+// honest "not covered" naming what is covered, and retrieval searches inside the scope; when
+// the scope holds nothing on the subject, the answer says so and gives what other reports say.
+// With a model configured, the question is also translated into the reports' languages for
+// retrieval and the model writes the answer; when it fails or times out, the extractive answer
+// is given with a one-line note.
 func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 	log := s.log
 	if q.RequestID != "" {
 		log = log.With("request_id", q.RequestID)
 	}
 	lang := s.Language(q)
-	if s.writer != nil && strings.TrimSpace(q.Text) != "" {
+	if empty(q.Text) {
+		return s.howToAsk(lang, nil), nil
+	}
+	plan := s.Plan(q, lang)
+	withPlan := func(a Answer) Answer {
+		a.Plan = &plan
+		return a
+	}
+	switch {
+	case plan.Intent == question.IntentChatter:
+		return s.howToAsk(lang, &plan), nil
+	case plan.Scope.Outside():
+		return withPlan(s.outside(lang, plan)), nil
+	}
+	if s.writer != nil {
 		targets := make([]string, 0, len(s.langs))
 		for _, l := range s.langs {
 			if l != lang {
@@ -40,30 +59,157 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 			q.translations = tr
 		}
 	}
-	hits, err := s.Retrieve(ctx, q, lang, llmHits)
+	hits, err := s.retrieve(ctx, q, plan, llmHits, true)
 	if err != nil {
-		return Answer{Lang: lang}, err
+		return Answer{Lang: lang, Plan: &plan}, err
 	}
-	concepts := s.search.Concepts(contextualize(strings.TrimSpace(q.Text), q.History), lang)
+	// Coverage is judged on what the question asks about: with a scope, its words ("the
+	// Swedish report", "Barcelona") are already answered by the filter.
+	conceptText := contextualize(strings.TrimSpace(q.Text), q.History)
+	if plan.Scope.Limited() {
+		conceptText = plan.Search
+	}
+	concepts := s.search.Concepts(conceptText, lang)
 	chosen, coverage := extract(q.Text, lang, hits, concepts)
-	log.Debug("retrieved", "lang", lang, "coverage", round3(coverage), "concepts", len(concepts), "hits", len(hits))
+	if plan.Intent == question.IntentSummary && len(plan.Subject) == 0 && len(hits) > 0 {
+		chosen, coverage = summaryChoice(hits), 1
+	}
+	prefix := ""
+	if plan.Scope.Limited() && !covered(chosen, coverage, concepts) {
+		others, err := s.retrieve(ctx, q, plan, llmHits, false)
+		if err != nil {
+			return Answer{Lang: lang, Plan: &plan}, err
+		}
+		others = outsideScope(others, plan.Scope.Reports)
+		if c2, cov2 := extract(q.Text, lang, others, concepts); covered(c2, cov2, concepts) {
+			prefix = s.catalog.Sprintf(lang, i18n.AnswerScopeEmpty, s.scopeLabel(plan))
+			hits, chosen, coverage = others, c2, cov2
+		}
+	}
+	log.Debug("retrieved", "lang", lang, "intent", plan.Intent, "scope", plan.Scope.Reports, "coverage", round3(coverage), "concepts", len(concepts), "hits", len(hits))
 
+	framing := framingSubject(plan)
 	if s.writer != nil && len(hits) > 0 && coverage >= minModelCoverage {
 		a, err := s.write(ctx, q, lang, hits)
 		if err == nil {
-			return a, nil
+			return withPlan(prefixed(a, prefix)), nil
 		}
 		log.Warn("model answer failed, answering extractively", "err", err)
-		ext := s.extractive(q.Text, lang, hits, chosen, coverage, concepts)
+		ext := s.extractive(framing, lang, hits, chosen, coverage, concepts)
 		ext.Note = s.catalog.Sprintf(lang, i18n.AnswerFallbackNote)
-		return ext, nil
+		return withPlan(prefixed(ext, prefix)), nil
 	}
-	return s.extractive(q.Text, lang, hits, chosen, coverage, concepts), nil
+	return withPlan(prefixed(s.extractive(framing, lang, hits, chosen, coverage, concepts), prefix)), nil
 }
 
-// minModelCoverage: below it, the reports plainly do not cover the question and the model is
-// not asked (it would only be tempted to answer from its own knowledge).
-const minModelCoverage = 0.15
+// prefixed puts a sentence before an answer's text (the "nothing in the scope" line).
+func prefixed(a Answer, prefix string) Answer {
+	if prefix != "" && !a.NotFound {
+		a.Text = prefix + "\n" + a.Text
+	}
+	return a
+}
+
+// framingSubject is the text the answer's framing takes its subject from: the question without
+// its scope words, so that "the Swedish report" is not what the answer is "about".
+func framingSubject(plan question.Plan) string {
+	if plan.Search != "" {
+		return plan.Search
+	}
+	return plan.Question
+}
+
+// outsideScope keeps the hits from reports outside the scope.
+func outsideScope(hits []retrieval.Hit, scope []string) []retrieval.Hit {
+	var out []retrieval.Hit
+	for _, h := range hits {
+		if !slices.Contains(scope, h.Report.ID) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// summaryChoice quotes, for a summary question with no subject, the beginning of the best
+// passages (take-away lists and conclusions come first in the ranking), one per report.
+func summaryChoice(hits []retrieval.Hit) []candidate {
+	var out []candidate
+	seen := map[string]bool{}
+	for i, h := range hits {
+		if len(out) >= maxQuoted || seen[h.Report.ID] && len(hits) > maxQuoted {
+			continue
+		}
+		seen[h.Report.ID] = true
+		sents := corpus.Sentences(h.Passage.Text)
+		if len(sents) == 0 {
+			continue
+		}
+		text := sents[0]
+		if introducesList(text) || corpus.IsListLine(text) {
+			start := 0
+			if introducesList(text) {
+				start = 1
+			}
+			var lines []string
+			for _, l := range sents[start:min(len(sents), start+6)] {
+				lines = append(lines, l)
+			}
+			if start == 1 {
+				text += "\n" + strings.Join(lines, "\n")
+			} else {
+				text = strings.Join(lines, "\n")
+			}
+		} else if len(sents) > 1 && len([]rune(text)) < 200 {
+			text += " " + sents[1]
+		}
+		out = append(out, candidate{hit: i, text: text, matched: map[int]bool{}})
+	}
+	return out
+}
+
+// scopeLabel names the scope for people: one report by its publisher or title, one event by
+// its label, otherwise the question's own scope words.
+func (s *Service) scopeLabel(plan question.Plan) string {
+	if s.cat != nil {
+		if len(plan.Scope.Reports) == 1 {
+			if r, ok := s.cat.Report(plan.Scope.Reports[0]); ok {
+				if r.Publisher != "" {
+					return r.Title + " (" + r.Publisher + ")"
+				}
+				return r.Title
+			}
+		}
+		if len(plan.Scope.Events) == 1 {
+			for _, e := range s.cat.Events {
+				if e.ID == plan.Scope.Events[0] {
+					return e.Label()
+				}
+			}
+		}
+	}
+	return strings.Join(plan.Scope.Named, ", ")
+}
+
+// outside answers a question whose scope the catalog does not hold ("KubeCon India 2024"):
+// not covered, naming what is.
+func (s *Service) outside(lang string, plan question.Plan) Answer {
+	a := s.notFound(lang)
+	a.Text = s.catalog.Sprintf(lang, i18n.AnswerOutside, strings.Join(plan.Scope.Unknown, ", "))
+	if len(s.events) > 0 {
+		a.Text += " " + s.catalog.Sprintf(lang, i18n.AnswerCovers, strings.Join(s.events, ", "))
+	}
+	return a
+}
+
+// howToAsk answers greetings, thanks and empty questions: how to ask, with an example.
+func (s *Service) howToAsk(lang string, plan *question.Plan) Answer {
+	example := s.catalog.Sprintf(lang, i18n.AnswerExample, "KubeCon")
+	if n := len(s.events); n > 0 {
+		example = s.catalog.Sprintf(lang, i18n.AnswerExample, s.events[n-1])
+	}
+	return Answer{Text: s.catalog.Sprintf(lang, i18n.AnswerHowToAsk, example), Lang: lang, Mode: ModeExtractive,
+		NotFound: true, Suggestions: s.topics, Citations: []Citation{}, Plan: plan}
+}
 
 func (s *Service) extractive(question, lang string, hits []retrieval.Hit, chosen []candidate, coverage float64, concepts []retrieval.Concept) Answer {
 	if !covered(chosen, coverage, concepts) {
@@ -147,6 +293,9 @@ func covered(chosen []candidate, coverage float64, concepts []retrieval.Concept)
 	if len(chosen) == 0 || coverage < minCoverage {
 		return false
 	}
+	if len(concepts) == 0 {
+		return true // a summary of the scope: nothing to match
+	}
 	for _, c := range concepts {
 		if c.Name && !c.Known {
 			return coverage >= 0.75
@@ -187,3 +336,7 @@ func Sources(cat *i18n.Catalog, a Answer) string {
 	}
 	return b.String()
 }
+
+// minModelCoverage: below it, the reports plainly do not cover the question and the model is
+// not asked (it would only be tempted to answer from its own knowledge).
+const minModelCoverage = 0.15

@@ -7,20 +7,25 @@ import (
 
 	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
+	"github.com/takeaway-bot/takeaway/internal/question"
+	"github.com/takeaway-bot/takeaway/internal/text"
 	"github.com/takeaway-bot/takeaway/retrieval"
 )
 
 var (
-	indexOnce sync.Once
-	testIndex *retrieval.Index
-	indexErr  error
+	indexOnce  sync.Once
+	testIndex  *retrieval.Index
+	testPlaces *text.Places
+	indexErr   error
 )
 
 // defaultIndex builds the index of the embedded corpus once for all tests of the package.
 func defaultIndex(tb testing.TB) *retrieval.Index {
 	tb.Helper()
 	indexOnce.Do(func() {
-		c, err := corpus.NewLoader(i18n.Supported()).Default()
+		loader := corpus.NewLoader(i18n.Supported())
+		testPlaces = loader.Places()
+		c, err := loader.Default()
 		if err != nil {
 			indexErr = err
 			return
@@ -33,10 +38,16 @@ func defaultIndex(tb testing.TB) *retrieval.Index {
 	return testIndex
 }
 
+// newTestService is the answer service of the default corpus, planned against its catalog, as
+// the binary wires it.
 func newTestService(tb testing.TB) *Service {
 	tb.Helper()
-	return NewService(defaultIndex(tb), i18n.MustNew(), Options{
-		Topics: []string{"KubeCon + CloudNativeCon EU 2019 – Day 3 (Xebia)"},
-		Events: []string{"KubeCon + CloudNativeCon Europe 2019 (Barcelona)"},
+	ix := defaultIndex(tb)
+	cat := corpus.NewCatalog(ix.Corpus())
+	return NewService(ix, i18n.MustNew(), Options{
+		Topics:  []string{"KubeCon + CloudNativeCon EU 2019 – Day 3 (Xebia)"},
+		Events:  cat.Covered(),
+		Planner: question.NewPlanner(cat, ix.Analyzer(), testPlaces, ix, i18n.Supported()),
+		Catalog: cat,
 	})
 }

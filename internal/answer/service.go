@@ -8,8 +8,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
 	"github.com/takeaway-bot/takeaway/internal/lang"
+	"github.com/takeaway-bot/takeaway/internal/question"
 	"github.com/takeaway-bot/takeaway/retrieval"
 )
 
@@ -22,10 +24,16 @@ type Searcher interface {
 	Concepts(text, lang string) []retrieval.Concept
 }
 
-// Service answers questions: it picks the answer language, retrieves passages and writes the
-// answer, extractively or with a model.
+// Planner turns a question into a plan (intent, scope, subject); *question.Planner is one.
+type Planner interface {
+	Plan(q, lang string) question.Plan
+}
+
+// Service answers questions: it picks the answer language, plans the question, retrieves
+// passages within its scope and writes the answer, extractively or with a model.
 type Service struct {
 	search   Searcher
+	planner  Planner
 	detector *lang.Detector
 	catalog  *i18n.Catalog
 	writer   Writer
@@ -36,6 +44,8 @@ type Service struct {
 	events []string
 	// langs are the languages of the reports.
 	langs []string
+	// cat is the catalog of events and reports, for naming scopes; may be nil.
+	cat *corpus.Catalog
 }
 
 // Writer writes an answer with a language model; nil means extractive answers only.
@@ -60,13 +70,17 @@ type WriteRequest struct {
 // Options configure a Service.
 type Options struct {
 	Writer Writer
-	Logger *slog.Logger
+	// Planner reads questions against the catalog; nil plans every question without a scope.
+	Planner Planner
+	Logger  *slog.Logger
 	// Topics lists what the reports cover (report titles), offered when a question is not covered.
 	Topics []string
 	// Events names the conferences the reports are about ("KubeCon + CloudNativeCon Europe 2019, Barcelona").
 	Events []string
 	// CorpusLangs are the languages of the reports, to translate questions into with a model.
 	CorpusLangs []string
+	// Catalog names events and reports in answers about a scope.
+	Catalog *corpus.Catalog
 }
 
 // NewService returns a Service over a searcher.
@@ -76,6 +90,7 @@ func NewService(s Searcher, cat *i18n.Catalog, opts Options) *Service {
 	}
 	return &Service{
 		search:   s,
+		planner:  opts.Planner,
 		detector: lang.NewDetector(i18n.Supported()),
 		catalog:  cat,
 		writer:   opts.Writer,
@@ -83,6 +98,7 @@ func NewService(s Searcher, cat *i18n.Catalog, opts Options) *Service {
 		topics:   opts.Topics,
 		events:   opts.Events,
 		langs:    opts.CorpusLangs,
+		cat:      opts.Catalog,
 	}
 }
 
@@ -108,18 +124,44 @@ func (s *Service) Language(q Question) string {
 // DetectLang names the language of a text (for evaluation of answers).
 func (s *Service) DetectLang(text string) string { return s.detector.Detect(text).Lang }
 
-// Retrieve finds the passages for a question in the given language.
+// Plan computes the plan of a question in the given answer language.
+func (s *Service) Plan(q Question, lang string) question.Plan {
+	text := contextualize(strings.TrimSpace(q.Text), q.History)
+	if s.planner == nil {
+		return question.Unscoped(text, lang)
+	}
+	return s.planner.Plan(text, lang)
+}
+
+// Retrieve finds the passages for a question in the given language, within its scope.
 func (s *Service) Retrieve(ctx context.Context, q Question, lang string, k int) ([]retrieval.Hit, error) {
-	text := strings.TrimSpace(q.Text)
-	if text == "" || utf8.RuneCountInString(strings.Trim(text, "?!.¿¡？！。 ")) == 0 {
+	if empty(q.Text) {
 		return nil, ErrEmptyQuestion
 	}
-	rq := retrieval.Query{Text: contextualize(text, q.History), Lang: lang, K: k, Translations: q.translations}
+	return s.retrieve(ctx, q, s.Plan(q, lang), k, true)
+}
+
+// retrieve searches for a plan; scoped false searches every report (what other reports say).
+func (s *Service) retrieve(ctx context.Context, q Question, plan question.Plan, k int, scoped bool) ([]retrieval.Hit, error) {
+	text := plan.Search
+	if strings.TrimSpace(text) == "" || plan.Intent == question.IntentSummary && len(plan.Subject) == 0 {
+		text = plan.Question
+	}
+	rq := retrieval.Query{Text: text, Lang: plan.Lang, K: k, Translations: q.translations,
+		Summary: plan.Intent == question.IntentSummary, Sources: plan.Intent == question.IntentSources}
+	if scoped {
+		rq.Reports = plan.Scope.Reports
+	}
 	hits, err := s.search.Search(ctx, rq)
 	if err != nil {
 		return nil, fmt.Errorf("retrieve: %w", err)
 	}
 	return hits, nil
+}
+
+func empty(text string) bool {
+	text = strings.TrimSpace(text)
+	return text == "" || utf8.RuneCountInString(strings.Trim(text, "?!.¿¡？！。 ")) == 0
 }
 
 // contextualize adds the previous user turn to a short follow-up ("and what about Linkerd?"), so

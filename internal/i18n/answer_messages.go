@@ -15,6 +15,14 @@ const (
 	AnswerFallbackNote      Key = "answer.fallback_note"
 	AnswerUncited           Key = "answer.uncited"
 	AnswerOriginal          Key = "answer.original"
+	// AnswerOutside says the question names an event, year or report the catalog does not hold.
+	AnswerOutside Key = "answer.outside"
+	// AnswerScopeEmpty introduces what other reports say when the named ones say nothing.
+	AnswerScopeEmpty Key = "answer.scope_empty"
+	// AnswerHowToAsk answers greetings and chatter.
+	AnswerHowToAsk Key = "answer.how_to_ask"
+	// AnswerExample is an example question about an event, offered with the how-to-ask.
+	AnswerExample Key = "answer.example"
 )
 
 // answerMessages holds the sentences that frame an answer.
@@ -143,6 +151,54 @@ func answerMessages() Table {
 			"pt": "Atenção: esta resposta não cita nenhum trecho, confira-a nas fontes.",
 			"it": "Attenzione: questa risposta non cita alcun passaggio, verificala nelle fonti.",
 			"nl": "Let op: dit antwoord citeert geen enkele passage, controleer het in de bronnen.",
+		},
+		AnswerOutside: {
+			"en": "The reports do not cover %s.",
+			"fr": "Les rapports ne couvrent pas %s.",
+			"sv": "Rapporterna tar inte upp %s.",
+			"zh": "报告中没有涉及%s。",
+			"de": "Die Berichte behandeln %s nicht.",
+			"es": "Los informes no tratan %s.",
+			"ja": "レポートは%sを扱っていません。",
+			"pt": "Os relatórios não tratam de %s.",
+			"it": "I resoconti non parlano di %s.",
+			"nl": "De verslagen gaan niet over %s.",
+		},
+		AnswerScopeEmpty: {
+			"en": "%s says nothing about this. Here is what the other reports say:",
+			"fr": "%s n'en dit rien. Voici ce qu'en disent les autres rapports :",
+			"sv": "%s säger inget om det här. Så här skriver de andra rapporterna:",
+			"zh": "%s没有提到这一点。以下是其他报告的内容：",
+			"de": "%s sagt dazu nichts. Das sagen die anderen Berichte:",
+			"es": "%s no dice nada al respecto. Esto es lo que dicen los demás informes:",
+			"ja": "%sにはこの件の記述がありません。他のレポートには次のように書かれています：",
+			"pt": "%s não diz nada sobre isso. Eis o que dizem os outros relatórios:",
+			"it": "%s non ne parla. Ecco che cosa dicono gli altri resoconti:",
+			"nl": "%s zegt hier niets over. Dit is wat de andere verslagen zeggen:",
+		},
+		AnswerHowToAsk: {
+			"en": "Hi! Ask me a question about the conference reports, for example: “%s”",
+			"fr": "Bonjour ! Posez-moi une question sur les comptes rendus de conférences, par exemple : « %s »",
+			"sv": "Hej! Ställ en fråga om konferensrapporterna, till exempel: ”%s”",
+			"zh": "你好！可以问我关于会议报告的问题，例如：“%s”",
+			"de": "Hallo! Stellen Sie mir eine Frage zu den Konferenzberichten, zum Beispiel: „%s“",
+			"es": "¡Hola! Hazme una pregunta sobre los informes de conferencias, por ejemplo: «%s»",
+			"ja": "こんにちは！カンファレンスのレポートについて質問してください。例：「%s」",
+			"pt": "Olá! Faça-me uma pergunta sobre os relatórios das conferências, por exemplo: “%s”",
+			"it": "Ciao! Fammi una domanda sui resoconti delle conferenze, per esempio: «%s»",
+			"nl": "Hallo! Stel me een vraag over de conferentieverslagen, bijvoorbeeld: ‘%s’",
+		},
+		AnswerExample: {
+			"en": "What were the key take-aways of %s?",
+			"fr": "Quels sont les points à retenir de %s ?",
+			"sv": "Vilka var de viktigaste lärdomarna från %s?",
+			"zh": "%s有哪些要点？",
+			"de": "Was waren die wichtigsten Erkenntnisse der %s?",
+			"es": "¿Cuáles fueron las conclusiones principales de %s?",
+			"ja": "%sの要点は何でしたか？",
+			"pt": "Quais foram os pontos principais da %s?",
+			"it": "Quali sono stati i punti chiave della %s?",
+			"nl": "Wat waren de belangrijkste lessen van %s?",
 		},
 		AnswerOriginal: {
 			"en": "original", "fr": "original", "sv": "original", "zh": "原文", "de": "Original",

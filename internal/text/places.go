@@ -131,7 +131,12 @@ func (p *Places) Names(pl Place) []string { return append([]string(nil), p.names
 // Find returns the places a text names, in order of appearance: whole words (up to the longest
 // name) in spaced scripts, substrings in Chinese, Japanese and Thai. Capitalisation is required
 // for Latin-script words, so that "nice talk" is not Nice.
-func (p *Places) Find(s string) []PlaceMention {
+func (p *Places) Find(s string) []PlaceMention { return p.find(s, true) }
+
+// FindAnyCase is Find without the capital letter rule, for text typed in lower case.
+func (p *Places) FindAnyCase(s string) []PlaceMention { return p.find(s, false) }
+
+func (p *Places) find(s string, capitals bool) []PlaceMention {
 	var out []PlaceMention
 	words := Tokenize(s)
 	for i := 0; i < len(words); {
@@ -140,7 +145,7 @@ func (p *Places) Find(s string) []PlaceMention {
 		for ; n >= 1; n-- {
 			phrase := strings.Join(words[i:i+n], " ")
 			first, _ := utf8.DecodeRuneInString(phrase)
-			if unicode.IsLower(first) {
+			if capitals && unicode.IsLower(first) {
 				continue
 			}
 			if pls, ok := p.byName[Fold(phrase)]; ok {

@@ -1,0 +1,67 @@
+package question
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Intent is what a question asks for, which decides how passages are retrieved and how the
+// answer is shaped.
+type Intent string
+
+// The intents, in the order they are tested: the first that matches wins.
+const (
+	IntentChatter    Intent = "chatter"    // greetings, thanks, an empty question
+	IntentSources    Intent = "sources"    // about the reports themselves
+	IntentSummary    Intent = "summary"    // key points, the gist, take-aways
+	IntentDefinition Intent = "definition" // "what is X"
+	IntentHowMany    Intent = "how_many"
+	IntentWhen       Intent = "when"
+	IntentWhere      Intent = "where"
+	IntentWho        Intent = "who"
+	IntentOpinion    Intent = "opinion" // opinion or trend: "should we bet on X?", "the mood about Y"
+	IntentYesNo      Intent = "yes_no"
+	IntentList       Intent = "list"
+	IntentFact       Intent = "fact" // anything else
+)
+
+// intentRules hold the words that mark each intent in the supported languages. They are
+// general question vocabulary, not words of the reports.
+var intentRules = []struct {
+	intent Intent
+	re     *regexp.Regexp
+}{
+	{IntentSources, words(`(?i)\b(what|which|how many|list( all)?|show( me)?)[^?]{0,40}\b(reports?|write-?ups?|sources|articles?|blog ?posts?|documents?)\b|\bwho (wrote|published|authored|is the author)\b|\bauthors?\b|\bquels? (rapports?|articles?|sources?|comptes[- ]rendus)\b|\bqui a (écrit|publié|rédigé)\b|\bauteur|\bwelche (berichte|quellen|artikel)\b|\bwer hat\b.*\b(geschrieben|verfasst|veröffentlicht)\b|\bautor|\bvilka (rapporter|källor|artiklar)\b|\bvem (skrev|har skrivit|publicerade)\b|\bförfattare|\bqué (informes|fuentes|artículos)\b|\bquién (escribió|publicó)\b|\bquali (report|articoli|fonti|resoconti)\b|\bchi ha scritto\b|\bquais (relatórios|fontes|artigos)\b|\bquem escreveu\b|\bwelke (verslagen|rapporten|bronnen|artikelen)\b|\bwie heeft\b.*\bgeschreven\b|\bis (it|this|that|the \w+ (one|version|report)) a translation\b|\btraduction\b|\bübersetzung\b|\böversättning\b|有哪些(报告|文章|来源)|哪些报告|谁写的|作者|原文|翻译的|どの(レポート|記事)|誰が書|著者|どんなレポート`)},
+	{IntentSummary, words(`(?i)\b(summar\w*|recap\w*|tl;?dr|gist|key (points|takeaways|take-aways|messages|lessons)|main (points|takeaways|themes|messages)|highlights?|take-?aways?|what should i (remember|know)|in a nutshell|overview|résum\w*|retenir|points? clés|l'essentiel|en bref|faits marquants|zusammenfass\w*|fass\w* .*zusammen|fazit|wichtigsten|kernaussagen|highlights|sammanfatt\w*|viktigaste|höjdpunkter|lärdomar|resum\w*|lo más importante|lo esencial|puntos clave|conclusiones|riassun\w*|punti chiave|in sintesi|destaques|pontos principais|samenvatting|belangrijkste|hoogtepunten)\b|总结|概括|要点|亮点|重点|摘要|まとめ|要約|ポイント|요약|핵심`)},
+	{IntentDefinition, words(`(?i)^\s*(what\s*(is|are|'s)|whats|what does\b.*\bmean|define|qu'est-ce que|qu'est ce que|c'est quoi|que signifie|was (ist|sind|bedeutet)|vad (är|betyder)|qué (es|son|significa)|que es|cos'è|cosa (è|sono)|che cos'è|o que (é|são)|wat (is|zijn|betekent))\b|\b(c'est quoi|means?)\s*\??$|什么是|是什么|是啥|とは|って何|とは何`)},
+	{IntentHowMany, words(`(?i)\b(how many|how much|how large|how big|number of|combien|hur många|hur mycket|wie viele|wie viel|anzahl|cuántos|cuántas|cuánto|quantos|quantas|quanto|quanti|quante|hoeveel)\b|多少|几个|多大|几位|何人|いくつ|どれくらい|何本|何台`)},
+	{IntentWhen, words(`(?i)\b(when|what date|which date|quand|när|wann|cuándo|quando|wanneer)\b|什么时候|何时|哪天|いつ`)},
+	{IntentWhere, words(`(?i)\b(where|où|wo|var|dónde|dove|onde|waar)\b|哪里|在哪|何处|どこ`)},
+	{IntentWho, words(`(?i)\b(who|whom|which compan\w*|what compan\w*|qui|quelle entreprise|quelles entreprises|quelle société|vem|vilka företag|vilket företag|wer|welche firm\w*|welches unternehmen|welche unternehmen|quién|quiénes|qué empresa|quem|que empresa|chi|quale azienda|quali aziende|wie|welk bedrijf|welke bedrijven)\b|谁|哪家公司|哪些公司|誰|どの会社`)},
+	{IntentOpinion, words(`(?i)\b(should (we|i)|worth|bet on|mood|vibe|sentiment|opinions?|think (of|about)|thoughts on|trend\w*|hype|hyped|feel about|vaut[- ]il|faut[- ]il|avis|ambiance|tendances?|pensent|lohnt|stimmung|meinung|trends?|sollten wir|värt|stämning|åsikt|borde vi|merece la pena|vale la pena|opinión|tendencias?|deberíamos|conviene|vale a pena|tendências?|devemos|moeten we|sfeer|mening|loont)\b|值得|趋势|看法|氛围|前景|べき|雰囲気|トレンド|評判|どう思`)},
+	{IntentYesNo, words(`(?i)^\s*(did|does|do|is|are|was|were|has|have|had|can|could|will|would|any(one|body)?)\b|^\s*(est-ce qu|y a-t-il|y avait-il|a-t-on|ont-ils|gab es|gibt es|hat|ist|sind|wurde|war|fanns|finns|har|är|var det|hubo|hay|se habló|c'è|ci sono|houve|há|was er|is er|zijn er)\b|吗[？?]?\s*$|是否|有没有|ありますか|ましたか`)},
+	{IntentList, words(`(?i)\b(list|enumerate|name (all|the)|which|what (are|were) the|quels|quelles|liste|welche|vilka|cuáles|qué .*s\b|quali|quais|welke)\b|哪些|列出|どんな|どの`)},
+}
+
+// chatterWords are greetings, thanks and reactions: a message made only of them is not a
+// question about the reports.
+var chatterWords = strings.Fields(`hi hello hey heya hiya yo hej hallo hola ciao salut bonjour bonsoir coucou olá ola oi moin servus
+	thanks thank thx ty cheers merci danke tack tak gracias grazie obrigado obrigada bedankt dank dankjewel
+	you you're youre are is great awesome cool nice good perfect super top bravo lol haha ok okay k yes no yep nope
+	morning evening bot takeaway test ping please sorry wow
+	你好 谢谢 多谢 ありがとう こんにちは どうも 안녕하세요 감사합니다 спасибо привет dzięki cześć teşekkürler merhaba شكرا مرحبا`)
+
+// words compiles a pattern whose \b are word boundaries in any script (Go's \b only knows
+// ASCII letters, so "où\b" would never match).
+func words(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(pattern, `\b`, `(?:^|$|[^\p{L}\p{N}])`))
+}
+
+func detectIntent(q string) Intent {
+	for _, r := range intentRules {
+		if r.re.MatchString(q) {
+			return r.intent
+		}
+	}
+	return IntentFact
+}

@@ -1,0 +1,687 @@
+// Package question turns a question into a Plan before anything is retrieved: what it asks
+// (intent), about which event, report or part of one (scope), and about what (subject). It
+// reads the catalog of events and reports built from the reports themselves.
+package question
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"github.com/takeaway-bot/takeaway/corpus"
+	"github.com/takeaway-bot/takeaway/internal/text"
+)
+
+// Plan is what a question asks, typed: the stage between the question and retrieval.
+type Plan struct {
+	Question string `json:"question"`
+	Lang     string `json:"lang"`
+	Intent   Intent `json:"intent"`
+	Scope    Scope  `json:"scope"`
+	// Subject holds the names and concepts that remain once intent and scope words are set aside.
+	Subject []string `json:"subject"`
+	// Search is the text retrieval searches: the question without its scope words.
+	Search string `json:"search"`
+}
+
+// Scope is the part of the corpus a question is about. It is a filter: retrieval searches
+// inside it.
+type Scope struct {
+	// Events are the catalog events the question names (IDs).
+	Events []string `json:"events,omitempty"`
+	// Reports are the reports retrieval is limited to; empty means every report.
+	Reports []string `json:"reports,omitempty"`
+	Year    int      `json:"year,omitempty"`
+	// Langs are report languages the question names ("the Swedish report").
+	Langs []string `json:"langs,omitempty"`
+	// Day is the day of the event the question names ("day 3", "last day").
+	Day string `json:"day,omitempty"`
+	// Named are the question's words that set the scope.
+	Named []string `json:"named,omitempty"`
+	// Unknown are the question's scope words that match nothing in the catalog ("KubeCon India
+	// 2024"): the reports do not cover such a question.
+	Unknown []string `json:"unknown,omitempty"`
+}
+
+// Limited reports whether the scope narrows retrieval to some reports.
+func (s Scope) Limited() bool { return len(s.Reports) > 0 }
+
+// Outside reports whether the question is about something the catalog does not hold.
+func (s Scope) Outside() bool { return len(s.Unknown) > 0 }
+
+// Vocabulary tells whether the corpus mentions a folded term anywhere; *retrieval.Index is one.
+type Vocabulary interface {
+	Known(term string) bool
+}
+
+// Planner makes plans against one catalog.
+type Planner struct {
+	cat      *corpus.Catalog
+	analyzer *text.Analyzer
+	places   *text.Places
+	vocab    Vocabulary
+	events   []eventKeys
+	// langNames maps a folded language name ("swedish", "suedois", "瑞典") to report languages.
+	langNames map[string]string
+	// people maps folded publisher and author names to the reports they wrote.
+	people map[string][]string
+}
+
+type eventKeys struct {
+	id      string
+	series  map[string]bool // name words that identify the series ("kubecon", "devconf.cz")
+	phrases []string        // folded aliases and names matched as phrases ("kubecon eu 2019")
+	places  map[string]bool // folded city and country names
+	year    int
+	reports []string
+}
+
+// NewPlanner returns a planner over a catalog. uiLangs are the languages questions may come in
+// (report languages are recognised by their names in each).
+func NewPlanner(cat *corpus.Catalog, analyzer *text.Analyzer, places *text.Places, vocab Vocabulary, uiLangs []string) *Planner {
+	p := &Planner{cat: cat, analyzer: analyzer, places: places, vocab: vocab, langNames: map[string]string{}, people: map[string][]string{}}
+	for _, e := range cat.Events {
+		k := eventKeys{id: e.ID, series: map[string]bool{}, places: map[string]bool{}, year: e.Year, reports: e.Reports}
+		for _, w := range text.Tokenize(e.Name) {
+			f := text.Fold(text.CleanToken(w))
+			if isSeriesWord(w) {
+				k.series[f] = true
+				if i := strings.IndexByte(f, '.'); i > 2 {
+					k.series[f[:i]] = true // "devconf.cz" is also "devconf"
+				}
+			}
+		}
+		k.phrases = append(k.phrases, text.Fold(e.Name))
+		for _, a := range e.Aliases {
+			k.phrases = append(k.phrases, text.Fold(a))
+		}
+		for _, n := range append([]string{e.City, e.Country}, e.Aliases...) {
+			if n != "" && len(places.Lookup(n)) > 0 || n == e.City && n != "" {
+				k.places[text.Fold(n)] = true
+			}
+		}
+		if e.City != "" {
+			for _, pl := range places.Lookup(e.City) {
+				for _, n := range places.Names(pl) {
+					k.places[text.Fold(n)] = true
+				}
+			}
+		}
+		p.events = append(p.events, k)
+	}
+	for _, r := range cat.Reports {
+		tag, err := language.Parse(r.Lang)
+		if err != nil {
+			continue
+		}
+		names := []string{display.Self.Name(tag)}
+		for _, ui := range uiLangs {
+			if t, err := language.Parse(ui); err == nil {
+				names = append(names, display.Languages(t).Name(tag))
+			}
+		}
+		for _, n := range names {
+			for _, f := range languageForms(n) {
+				p.langNames[f] = r.Lang
+			}
+		}
+		for _, who := range append([]string{r.Publisher}, r.Authors...) {
+			for _, f := range personForms(who) {
+				if !slices.Contains(p.people[f], r.ID) {
+					p.people[f] = append(p.people[f], r.ID)
+				}
+			}
+		}
+	}
+	return p
+}
+
+// isSeriesWord reports whether a word of an event's name identifies its series: a compound
+// name ("KubeCon", "JavaLand", "DevConf.CZ") or a name word that is neither a year nor a
+// common word.
+func isSeriesWord(w string) bool {
+	rs := []rune(w)
+	if len(rs) < 3 || !unicode.IsUpper(rs[0]) {
+		return false
+	}
+	for _, r := range rs[1:] {
+		if unicode.IsUpper(r) || r == '.' {
+			return true
+		}
+	}
+	switch strings.ToLower(w) {
+	case "europe", "north", "america", "asia", "china", "japan", "india", "open", "source", "summit", "days", "day", "conference", "the":
+		return false
+	}
+	return len(rs) >= 5
+}
+
+// languageForms are the folded forms of a language name a question may use: the name, and for
+// Chinese and Japanese the name without 语/語 ("瑞典语" → "瑞典"), plus 文 ("中文").
+func languageForms(name string) []string {
+	f := text.Fold(strings.TrimSpace(name))
+	if f == "" {
+		return nil
+	}
+	out := []string{f}
+	for _, suffix := range []string{"语", "語"} {
+		if base, ok := strings.CutSuffix(f, suffix); ok && utf8.RuneCountInString(base) >= 2 {
+			out = append(out, base, base+"文")
+		}
+	}
+	return out
+}
+
+// personForms are the folded forms a question may name a publisher or author by: the whole
+// name, its letters without dots ("C.A.G" → "cag"), and a person's surname.
+func personForms(name string) []string {
+	name = strings.TrimSpace(strings.Trim(name, `"`))
+	if name == "" {
+		return nil
+	}
+	f := text.Fold(name)
+	out := []string{f}
+	if nodots := strings.ReplaceAll(f, ".", ""); nodots != f && len(nodots) >= 2 {
+		out = append(out, nodots)
+	}
+	if ws := strings.Fields(f); len(ws) >= 2 {
+		if last := ws[len(ws)-1]; utf8.RuneCountInString(last) >= 4 {
+			out = append(out, last)
+		}
+	}
+	return out
+}
+
+var (
+	yearRe = regexp.MustCompile(`(?:^|[^\d.])((?:19|20)\d\d)(?:$|[^\d.])`)
+	dayRe  = words(`(?i)\b(?:day|jour|dag|tag|día|dia|giorno|dagen)\s*(\d)\b|\b(\d)(?:st|nd|rd|th|e|er|ème)?\s*(?:day|jour)\b|第\s*([一二三四五1-5])\s*天|([1-5])日目|\b(last day|final day|dernier jour|letzten tag|letzter tag|sista dagen|último día|ultimo giorno|último dia|laatste dag)\b|最后一天|最終日`)
+)
+
+// Plan computes the plan of a question written in lang.
+func (p *Planner) Plan(q, lang string) Plan {
+	plan := Plan{Question: q, Lang: lang, Intent: detectIntent(q)}
+	var named []string // surfaces to set aside from the subject
+	s := &plan.Scope
+	folded := text.Fold(q)
+	tokens := foldedTokens(q)
+
+	// Events: series words, places, years and aliases narrow the candidates in turn. A mention
+	// that matches no event and that the corpus never mentions puts the question outside.
+	candidates := make([]int, len(p.events))
+	for i := range candidates {
+		candidates[i] = i
+	}
+	narrowed := false
+	narrow := func(surface string, keep func(eventKeys) bool, outsideIfNone bool) {
+		var next []int
+		for _, i := range candidates {
+			if keep(p.events[i]) {
+				next = append(next, i)
+			}
+		}
+		if len(next) == 0 {
+			if outsideIfNone {
+				s.Unknown = append(s.Unknown, surface)
+			}
+			return
+		}
+		if len(next) == len(p.events) {
+			return // names every event: no narrowing, and the word stays in the subject
+		}
+		candidates, narrowed = next, true
+		named = append(named, surface)
+	}
+	// Aliases and full names as phrases ("KubeCon EU 2019", "KubeCon Barcelona").
+	for _, i := range candidates {
+		for _, ph := range p.events[i].phrases {
+			if ph != "" && containsPhrase(folded, tokens, ph) && !p.isPlaceOnly(ph) {
+				named = append(named, ph)
+			}
+		}
+	}
+	// Series words: "KubeCon", "JavaLand". An unknown event-like word ("DockerCon") is outside.
+	for _, t := range tokens {
+		inSeries := false
+		for _, e := range p.events {
+			if e.series[t] {
+				inSeries = true
+			}
+		}
+		if inSeries {
+			narrow(t, func(e eventKeys) bool { return e.series[t] }, false)
+			continue
+		}
+		if looksLikeEventWord(t) && !p.known(t) {
+			s.Unknown = append(s.Unknown, t)
+		}
+	}
+	// Places: a city or country the question names.
+	for _, pm := range p.places.Find(q) {
+		key := text.Fold(pm.Surface)
+		if slices.Contains(named, key) {
+			continue
+		}
+		match := func(e eventKeys) bool {
+			if e.places[key] {
+				return true
+			}
+			for _, n := range p.places.Names(pm.Place) {
+				if e.places[text.Fold(n)] {
+					return true
+				}
+			}
+			return false
+		}
+		narrow(key, match, !p.known(key))
+	}
+	// A place written in lower case ("devconf in shanghai") that the corpus never mentions.
+	for _, pm := range p.places.FindAnyCase(q) {
+		key := text.Fold(pm.Surface)
+		if utf8.RuneCountInString(key) >= 5 && !slices.Contains(named, key) && !slices.Contains(s.Unknown, key) && !p.known(key) {
+			narrow(key, func(e eventKeys) bool { return e.places[key] }, true)
+		}
+	}
+	// Places the table does not hold, or misspelt: a question word close to an event's city.
+	for _, t := range tokens {
+		if utf8.RuneCountInString(t) < 5 || slices.Contains(named, t) {
+			continue
+		}
+		var hit []int
+		for _, i := range candidates {
+			for pl := range p.events[i].places {
+				if t == pl || (utf8.RuneCountInString(pl) >= 6 && editDistance(t, pl) <= maxEdits(pl)) {
+					hit = append(hit, i)
+					break
+				}
+			}
+		}
+		if len(hit) > 0 && len(hit) < len(p.events) || len(hit) > 0 && len(p.events) == 1 {
+			candidates, narrowed = hit, true
+			named = append(named, t)
+		}
+	}
+	// Years.
+	for _, m := range yearRe.FindAllStringSubmatch(q, -1) {
+		y, _ := strconv.Atoi(m[1])
+		s.Year = y
+		narrow(m[1], func(e eventKeys) bool { return e.year == y }, !p.known(m[1]))
+	}
+	if narrowed && !s.Outside() {
+		var reports []string
+		for _, i := range candidates {
+			s.Events = append(s.Events, p.events[i].id)
+			reports = append(reports, p.events[i].reports...)
+		}
+		s.Reports = reports
+	}
+
+	// Reports: by language, publisher or author, and a day of the event.
+	var byLang []string
+	for _, name := range sortedKeys(p.langNames) {
+		l := p.langNames[name]
+		if containsPhrase(folded, tokens, name) || stemMatch(tokens, name) {
+			if !slices.Contains(s.Langs, l) {
+				s.Langs = append(s.Langs, l)
+			}
+			named = append(named, name)
+		}
+	}
+	sort.Strings(s.Langs)
+	if len(s.Langs) > 0 {
+		for _, r := range p.cat.Reports {
+			if slices.Contains(s.Langs, r.Lang) {
+				byLang = append(byLang, r.ID)
+			}
+		}
+		s.Reports = intersect(s.Reports, byLang, narrowed)
+		narrowed = true
+	}
+	var byPeople []string
+	for _, who := range sortedKeys(p.people) {
+		if containsPhrase(folded, tokens, who) {
+			byPeople = append(byPeople, p.people[who]...)
+			named = append(named, who)
+		}
+	}
+	if len(byPeople) > 0 {
+		s.Reports = intersect(s.Reports, byPeople, narrowed)
+		narrowed = true
+	}
+	if day, ids, surface := p.day(q, s.Reports); day != "" {
+		s.Day = day
+		s.Reports = ids
+		named = append(named, surface)
+	}
+	if narrowed && len(s.Reports) == 0 && !s.Outside() {
+		// Each part of the scope exists, but together they name no report ("the Swedish report
+		// on Copenhagen").
+		s.Unknown = append(s.Unknown, strings.Join(dedupe(named), " + "))
+	}
+	s.Reports = dedupe(s.Reports)
+	s.Named = dedupe(named)
+
+	plan.Search = removeWords(q, s.Named, s.Limited() || plan.Intent == IntentSummary || plan.Intent == IntentSources)
+	plan.Subject = p.subject(plan.Search, lang, plan.Intent)
+	generic := plan.Intent == IntentFact || plan.Intent == IntentYesNo || plan.Intent == IntentList || plan.Intent == IntentOpinion
+	if generic && !s.Limited() && !s.Outside() && isChatter(q, p.analyzer.Terms(q, lang)) {
+		plan.Intent, plan.Subject = IntentChatter, nil
+	}
+	return plan
+}
+
+// subject is the content terms of the search text, without the words that only say what kind
+// of answer is wanted (summary, list).
+func (p *Planner) subject(search, lang string, intent Intent) []string {
+	rest := search
+	if intent == IntentSummary || intent == IntentSources {
+		for _, r := range intentRules {
+			if r.intent == intent {
+				rest = r.re.ReplaceAllString(rest, " ")
+			}
+		}
+	}
+	terms := p.analyzer.Terms(rest, lang)
+	out := terms[:0]
+	for _, t := range terms {
+		if !slices.Contains(chatterWords, t) || p.known(t) && utf8.RuneCountInString(t) > 4 {
+			out = append(out, t)
+		}
+	}
+	return dedupe(out)
+}
+
+func (p *Planner) known(term string) bool { return p.vocab != nil && p.vocab.Known(term) }
+
+// isPlaceOnly reports whether an alias is only a place name (those go through the places rule,
+// which knows about misspellings and the corpus vocabulary).
+func (p *Planner) isPlaceOnly(ph string) bool { return len(p.places.Lookup(ph)) > 0 }
+
+// day finds "day 3", "jour 3", "第三天", "last day" in q and the reports (among within, or all)
+// about that day: those whose day is the event's Nth, or whose title names it.
+func (p *Planner) day(q string, within []string) (day string, ids []string, surface string) {
+	m := dayRe.FindStringSubmatch(q)
+	if m == nil {
+		return "", nil, ""
+	}
+	n := 0
+	last := false
+	for _, g := range m[1:5] {
+		if g == "" {
+			continue
+		}
+		if v, err := strconv.Atoi(g); err == nil {
+			n = v
+		} else {
+			n = strings.Index("一二三四五", g)/len("一") + 1
+		}
+	}
+	if m[5] != "" || strings.Contains(m[0], "最") {
+		last = true
+	}
+	for _, r := range p.cat.Reports {
+		if len(within) > 0 && !slices.Contains(within, r.ID) {
+			continue
+		}
+		e := r.Event
+		switch {
+		case last && r.Day != "" && r.Day == e.End:
+		case n > 0 && r.Day != "" && e.Start != "" && dayNumber(e.Start, r.Day) == n:
+		case n > 0 && titleNamesDay(r.Title, n):
+		default:
+			continue
+		}
+		ids = append(ids, r.ID)
+	}
+	if len(ids) == 0 {
+		return "", nil, "" // no report is about that day: the words stay in the subject
+	}
+	if last {
+		return "last", ids, strings.TrimSpace(m[0])
+	}
+	return fmt.Sprintf("day %d", n), ids, strings.TrimSpace(m[0])
+}
+
+func dayNumber(start, day string) int {
+	if len(start) < 10 || len(day) < 10 || start[:8] != day[:8] {
+		return 0
+	}
+	a, _ := strconv.Atoi(start[8:10])
+	b, _ := strconv.Atoi(day[8:10])
+	return b - a + 1
+}
+
+func titleNamesDay(title string, n int) bool {
+	return dayRe.MatchString(title) && strings.Contains(title, strconv.Itoa(n))
+}
+
+// looksLikeEventWord reports whether a folded question word names a conference series
+// ("dockercon", "re:invent" excluded): a compound ending in a conference word.
+func looksLikeEventWord(t string) bool {
+	for _, suffix := range []string{"con", "conf", "summit", "days", "fest", "camp"} {
+		if strings.HasSuffix(t, suffix) && utf8.RuneCountInString(t) > len(suffix)+2 {
+			return true
+		}
+	}
+	return false
+}
+
+func isChatter(q string, terms []string) bool {
+	for _, t := range terms {
+		if !slices.Contains(chatterWords, t) {
+			return false
+		}
+	}
+	for _, r := range q {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return len(terms) == 0 && len([]rune(strings.TrimSpace(q))) < 25 || len(terms) > 0
+		}
+	}
+	return true // only punctuation or emoji
+}
+
+// foldedTokens are the folded words of q.
+func foldedTokens(q string) []string {
+	var out []string
+	for _, w := range text.Tokenize(q) {
+		if w = text.Fold(text.CleanToken(w)); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// containsPhrase reports whether folded text holds a folded phrase as whole words (Latin) or
+// as a substring (Chinese, Japanese).
+func containsPhrase(folded string, tokens []string, phrase string) bool {
+	if phrase == "" {
+		return false
+	}
+	if text.IsHanWord([]rune(phrase)) {
+		return strings.Contains(folded, phrase)
+	}
+	pw := text.Tokenize(phrase)
+	if len(pw) == 0 {
+		return false
+	}
+	for i := range pw {
+		pw[i] = text.CleanToken(pw[i])
+	}
+	for i := 0; i+len(pw) <= len(tokens); i++ {
+		if slices.Equal(tokens[i:i+len(pw)], pw) {
+			return true
+		}
+	}
+	return false
+}
+
+// stemMatch reports whether a question word is an inflection of a one-word name
+// ("schwedischen" of "schwedisch", "suedoise" of "suedois").
+func stemMatch(tokens []string, name string) bool {
+	if strings.Contains(name, " ") || utf8.RuneCountInString(name) < 5 || text.IsHanWord([]rune(name)) {
+		return false
+	}
+	for _, t := range tokens {
+		if strings.HasPrefix(t, name) && utf8.RuneCountInString(t)-utf8.RuneCountInString(name) <= 3 {
+			return true
+		}
+	}
+	return false
+}
+
+// wordRe finds the words of a question with their positions.
+var wordRe = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}.'’+#/-]*`)
+
+// removeWords blanks out of q the named scope phrases (compared folded; a one-word phrase also
+// takes its inflections, "schwedischen" for "schwedisch") and, when fillers is set, the words
+// that only point at reports ("the report", "according to", "dans le").
+func removeWords(q string, phrases []string, fillers bool) string {
+	out := q
+	for _, ph := range phrases {
+		if text.IsHanWord([]rune(ph)) {
+			out = strings.ReplaceAll(out, ph, " ")
+		}
+	}
+	locs := wordRe.FindAllStringIndex(out, -1)
+	folded := make([]string, len(locs))
+	for i, l := range locs {
+		folded[i] = text.Fold(text.CleanToken(out[l[0]:l[1]]))
+	}
+	drop := make([]bool, len(locs))
+	for _, ph := range phrases {
+		pw := strings.Fields(ph)
+		if len(pw) == 0 || text.IsHanWord([]rune(ph)) {
+			continue
+		}
+		for i := 0; i+len(pw) <= len(folded); i++ {
+			ok := true
+			for j, w := range pw {
+				f := folded[i+j]
+				if f != w && !(len(pw) == 1 && utf8.RuneCountInString(w) >= 5 && strings.HasPrefix(f, w) && utf8.RuneCountInString(f)-utf8.RuneCountInString(w) <= 3) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				for j := range pw {
+					drop[i+j] = true
+				}
+			}
+		}
+	}
+	if fillers {
+		for i, f := range folded {
+			if reportFillers[f] {
+				drop[i] = true
+			}
+		}
+	}
+	var b strings.Builder
+	last := 0
+	for i, l := range locs {
+		if drop[i] {
+			b.WriteString(out[last:l[0]])
+			b.WriteByte(' ')
+			last = l[1]
+		}
+	}
+	b.WriteString(out[last:])
+	res := b.String()
+	if fillers {
+		for _, w := range reportFillersCJK {
+			res = strings.ReplaceAll(res, w, " ")
+		}
+	}
+	return strings.Join(strings.Fields(res), " ")
+}
+
+// reportFillers are the words that point at a report rather than at a subject ("the report",
+// "according to", "le rapport"): with a scope set, they have done their work.
+var reportFillers = fieldSet(`report reports write-up write-ups writeup article articles post posts blog version copy notes one
+	rapport rapports compte-rendu bericht berichte berichten notizen rapporten rapporter artikel artikeln informe informes articulo articulos
+	relatorio relatorios resoconto resoconti verslag verslagen according per selon laut gemass enligt segun secondo segundo volgens`)
+
+var reportFillersCJK = []string{"报告", "版本", "文章", "レポート", "記事"}
+
+func fieldSet(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		out[w] = true
+	}
+	return out
+}
+
+func maxEdits(s string) int {
+	if utf8.RuneCountInString(s) >= 9 {
+		return 2
+	}
+	return 1
+}
+
+// editDistance is the Levenshtein distance between two words, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// intersect keeps the IDs of b that are in a; when a is not yet narrowed, b itself.
+func intersect(a, b []string, narrowed bool) []string {
+	if !narrowed {
+		return append([]string(nil), b...)
+	}
+	var out []string
+	for _, x := range b {
+		if slices.Contains(a, x) && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func dedupe(in []string) []string {
+	var out []string
+	for _, s := range in {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Unscoped is the plan of a question when no catalog is at hand: its intent, no scope, the
+// whole question searched.
+func Unscoped(q, lang string) Plan {
+	return Plan{Question: q, Lang: lang, Intent: detectIntent(q), Search: q}
+}
