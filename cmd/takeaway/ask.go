@@ -6,10 +6,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 
+	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/answer"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
+	"github.com/takeaway-bot/takeaway/internal/question"
 )
 
 func runAsk(ctx context.Context, env *environment, args []string) error {
@@ -18,22 +21,28 @@ func runAsk(ctx context.Context, env *environment, args []string) error {
 	lang := fs.String("lang", "", "answer language when the question is too short to tell ("+strings.Join(i18n.Supported(), ", ")+")")
 	asJSON := fs.Bool("json", false, "print the answer as JSON")
 	debug := fs.Bool("passages", false, "also print the retrieved passages and their ranks")
+	explain := fs.Bool("explain", false, "also print how the question was read: intent, scope, subject")
+	var reports []string
+	fs.Func("reports", "also load these report files or folders (comma-separated)", func(v string) error {
+		reports = append(reports, splitList(v)...)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	question := strings.TrimSpace(strings.Join(fs.Args(), " "))
-	if question == "" {
+	text := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	if text == "" {
 		return errors.New(`no question: try takeaway ask "Where will the next KubeCon Europe take place?"`)
 	}
 	if *lang != "" && !i18n.IsSupported(i18n.Base(*lang)) {
 		return fmt.Errorf("--lang %q is not supported: use one of %s", *lang, strings.Join(i18n.Supported(), ", "))
 	}
-	a, err := env.openApp(ctx)
+	a, err := env.openAppWith(ctx, reports)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	q := answer.Question{Text: question, LangHint: *lang}
+	q := answer.Question{Text: text, LangHint: *lang}
 	ans, err := a.service.Ask(ctx, q)
 	if err != nil {
 		return err
@@ -43,6 +52,9 @@ func runAsk(ctx context.Context, env *environment, args []string) error {
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		return enc.Encode(ans)
+	}
+	if *explain && ans.Plan != nil {
+		printPlan(env.stdout, a.reports, *ans.Plan)
 	}
 	fmt.Fprintln(env.stdout, ans.Text)
 	if ans.Note != "" {
@@ -65,4 +77,30 @@ func runAsk(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 	return nil
+}
+
+// printPlan shows the question plan: what the question asks, within what, about what.
+func printPlan(w io.Writer, cat *corpus.Catalog, p question.Plan) {
+	fmt.Fprintf(w, "intent:  %s\n", p.Intent)
+	scope := "all reports"
+	if p.Scope.Outside() {
+		scope = "outside the catalog: " + strings.Join(p.Scope.Unknown, ", ")
+	} else if p.Scope.Limited() {
+		var titles []string
+		for _, id := range p.Scope.Reports {
+			if r, ok := cat.Report(id); ok {
+				titles = append(titles, fmt.Sprintf("%s [%s]", r.Title, id))
+			}
+		}
+		scope = strings.Join(titles, "; ")
+	}
+	fmt.Fprintf(w, "scope:   %s\n", scope)
+	if len(p.Scope.Named) > 0 {
+		fmt.Fprintf(w, "         named by: %s\n", strings.Join(p.Scope.Named, ", "))
+	}
+	if p.Scope.Year > 0 || p.Scope.Day != "" || len(p.Scope.Langs) > 0 {
+		fmt.Fprintf(w, "         year %d, day %q, report languages %v\n", p.Scope.Year, p.Scope.Day, p.Scope.Langs)
+	}
+	fmt.Fprintf(w, "subject: %s\n", strings.Join(p.Subject, ", "))
+	fmt.Fprintf(w, "search:  %q\n\n", p.Search)
 }

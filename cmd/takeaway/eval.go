@@ -23,11 +23,7 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 	verbose := fs.Bool("v", false, "list every case")
 	var reports []string
 	fs.Func("reports", "also load these report files or folders (comma-separated; repeatable)", func(v string) error {
-		for _, p := range strings.Split(v, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				reports = append(reports, p)
-			}
-		}
+		reports = append(reports, splitList(v)...)
 		return nil
 	})
 	if err := fs.Parse(args); err != nil {
@@ -126,4 +122,15 @@ func (s evalSystem) Run(ctx context.Context, question string, depth int) (eval.R
 	}
 	res.Answer, res.Answered, res.NotCovered = a.Text, true, a.NotFound
 	return res, nil
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

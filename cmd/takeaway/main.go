@@ -51,8 +51,9 @@ func (e *environment) config(serving bool) (config.Config, error) {
 
 func commands() []command {
 	return []command{
-		{"ask", "ask [--lang xx] [--json] QUESTION", "answer a question from the reports", runAsk},
-		{"eval", "eval --cases FILE [--k N] [--json]", "measure retrieval and answers on question cases", runEval},
+		{"ask", "ask [--lang xx] [--json] [--explain] [--passages] QUESTION", "answer a question from the reports", runAsk},
+		{"sources", "sources [--json]", "list the events and reports the answers draw on", runSources},
+		{"eval", "eval --cases FILE [--reports PATHS] [--k N] [--json] [-v]", "measure retrieval and answers on question cases", runEval},
 		{"ingest", "ingest PATH…", "add report files or folders to the bot's reports", runIngest},
 		{"serve", "serve", "run the Slack bot (Socket Mode and/or HTTP; see the README)", runServe},
 		{"digest", "digest [--date YYYY-MM-DD] [--lang xx] [--json] [--post CHANNEL]", "print (or post) the daily takeaway of a date", runDigest},
