@@ -474,11 +474,17 @@ func looksLikeEventWord(t string) bool {
 }
 
 func isChatter(q string, terms []string) bool {
+	content := 0
 	for _, t := range terms {
+		if utf8.RuneCountInString(t) <= 2 && !text.IsHanWord([]rune(t)) {
+			continue // "re" of "you're"
+		}
 		if !slices.Contains(chatterWords, t) {
 			return false
 		}
+		content++
 	}
+	terms = terms[:content]
 	for _, r := range q {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			return len(terms) == 0 && len([]rune(strings.TrimSpace(q))) < 25 || len(terms) > 0
@@ -605,8 +611,10 @@ func removeWords(q string, phrases []string, fillers bool) string {
 // reportFillers are the words that point at a report rather than at a subject ("the report",
 // "according to", "le rapport"): with a scope set, they have done their work.
 var reportFillers = fieldSet(`report reports write-up write-ups writeup article articles post posts blog version copy notes one
-	rapport rapports compte-rendu bericht berichte berichten notizen rapporten rapporter artikel artikeln informe informes articulo articulos
-	relatorio relatorios resoconto resoconti verslag verslagen according per selon laut gemass enligt segun secondo segundo volgens`)
+	author authors writer auteur auteurs autor autors autoren autorin författare författaren forfattare forfattaren autore autori auteur
+	rapport rapports compte-rendu bericht berichte berichten berichts notizen rapporten rapporter rapporten artikel artikeln
+	informe informes articulo articulos relatorio relatorios resoconto resoconti verslag verslagen verslagje
+	according per selon laut gemass enligt segun secondo segundo volgens`)
 
 var reportFillersCJK = []string{"报告", "版本", "文章", "レポート", "記事"}
 

@@ -24,7 +24,17 @@ func NewAnalyzer(g *Glossary, stops map[string]map[string]bool) (*Analyzer, erro
 			return nil, err
 		}
 	}
-	a := &Analyzer{stops: stops, question: map[string]map[string]bool{}, cjkWords: map[string][]string{}, glossary: g}
+	// Questions are folded before their words are looked up ("på" → "pa", "où" → "ou"), so
+	// every stop word is kept in its folded form too.
+	folded := make(map[string]map[string]bool, len(stops))
+	for lang, ws := range stops {
+		folded[lang] = make(map[string]bool, 2*len(ws))
+		for w := range ws {
+			folded[lang][w] = true
+			folded[lang][Fold(w)] = true
+		}
+	}
+	a := &Analyzer{stops: folded, question: map[string]map[string]bool{}, cjkWords: map[string][]string{}, glossary: g}
 	for lang, ws := range questionWords {
 		a.question[lang] = map[string]bool{}
 		for _, w := range ws {
