@@ -201,7 +201,8 @@ func personForms(name string) []string {
 }
 
 var (
-	yearRe = regexp.MustCompile(`(?:^|[^\d.])((?:19|20)\d\d)(?:$|[^\d.])`)
+	versionRe = regexp.MustCompile(`^v?\d+\.\d+(\.\d+)?$`)
+	yearRe    = regexp.MustCompile(`(?:^|[^\d.])((?:19|20)\d\d)(?:$|[^\d.])`)
 	dayRe  = words(`(?i)\b(?:day|jour|dag|tag|día|dia|giorno|dagen)\s*(\d)\b|\b(\d)(?:st|nd|rd|th|e|er|ème)?\s*(?:day|jour)\b|第\s*([一二三四五1-5])\s*天|([1-5])日目|\b(last day|final day|dernier jour|letzten tag|letzter tag|sista dagen|último día|ultimo giorno|último dia|laatste dag)\b|最后一天|最終日`)
 )
 
@@ -248,6 +249,9 @@ func (p *Planner) Plan(q, lang string) Plan {
 		}
 	}
 	// Series words: "KubeCon", "JavaLand". An unknown event-like word ("DockerCon") is outside.
+	// Once a series is named, a place or year none of its events has is outside too ("JavaLand
+	// 2019"), even if the corpus mentions that year elsewhere.
+	series := false
 	for _, t := range tokens {
 		inSeries := false
 		for _, e := range p.events {
@@ -257,6 +261,7 @@ func (p *Planner) Plan(q, lang string) Plan {
 		}
 		if inSeries {
 			narrow(t, func(e eventKeys) bool { return e.series[t] }, false)
+			series = true
 			continue
 		}
 		if looksLikeEventWord(t) && !p.known(t) {
@@ -280,7 +285,7 @@ func (p *Planner) Plan(q, lang string) Plan {
 			}
 			return false
 		}
-		narrow(key, match, !p.known(key))
+		narrow(key, match, series || !p.known(key))
 	}
 	// A place written in lower case ("devconf in shanghai") that the corpus never mentions.
 	for _, pm := range p.places.FindAnyCase(q) {
@@ -308,11 +313,21 @@ func (p *Planner) Plan(q, lang string) Plan {
 			named = append(named, t)
 		}
 	}
+	// A product version the corpus never mentions ("Kubernetes 1.31") is outside as well.
+	for i, t := range tokens {
+		if versionRe.MatchString(t) && !p.known(t) && !p.known(strings.TrimPrefix(t, "v")) {
+			surface := t
+			if i > 0 {
+				surface = tokens[i-1] + " " + t
+			}
+			s.Unknown = append(s.Unknown, surface)
+		}
+	}
 	// Years.
 	for _, m := range yearRe.FindAllStringSubmatch(q, -1) {
 		y, _ := strconv.Atoi(m[1])
 		s.Year = y
-		narrow(m[1], func(e eventKeys) bool { return e.year == y }, !p.known(m[1]))
+		narrow(m[1], func(e eventKeys) bool { return e.year == y }, series || !p.known(m[1]))
 	}
 	if narrowed && !s.Outside() {
 		var reports []string
@@ -327,7 +342,11 @@ func (p *Planner) Plan(q, lang string) Plan {
 	var byLang []string
 	for _, name := range sortedKeys(p.langNames) {
 		l := p.langNames[name]
-		if containsPhrase(folded, tokens, name) || stemMatch(tokens, name) {
+		fuzzy := fuzzyWord(tokens, name)
+		if containsPhrase(folded, tokens, name) || stemMatch(tokens, name) || fuzzy != "" {
+			if fuzzy != "" {
+				named = append(named, fuzzy)
+			}
 			if !slices.Contains(s.Langs, l) {
 				s.Langs = append(s.Langs, l)
 			}
@@ -544,6 +563,22 @@ func stemMatch(tokens []string, name string) bool {
 
 // wordRe finds the words of a question with their positions.
 var wordRe = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}.'’+#/-]*`)
+
+// fuzzyWord returns the question word that misspells of a one-word name of six letters
+// or more ("sweds", "swedsh" for "swedish"): same first three letters, within two edits.
+func fuzzyWord(tokens []string, name string) string {
+	rn := []rune(name)
+	if strings.Contains(name, " ") || len(rn) < 6 || text.IsHanWord(rn) {
+		return ""
+	}
+	for _, t := range tokens {
+		rt := []rune(t)
+		if t != name && len(rt) >= 5 && string(rt[:3]) == string(rn[:3]) && editDistance(t, name) <= 2 {
+			return t
+		}
+	}
+	return ""
+}
 
 // removeWords blanks out of q the named scope phrases (compared folded; a one-word phrase also
 // takes its inflections, "schwedischen" for "schwedisch") and, when fillers is set, the words

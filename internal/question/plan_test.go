@@ -110,6 +110,8 @@ func TestPlanScope(t *testing.T) {
 		{"What was announced at DockerCon?", "en", nil, true, ""},
 		{"JavaLand 2019: who spoke?", "en", nil, true, ""},
 		{"what happened at devconf in shanghai", "en", nil, true, ""},
+		{"what's new in Podman 9.9?", "en", nil, true, ""},
+		{"what did the germn report say about Loom", "en", []string{"javaland.de"}, false, "loom"},
 		// No scope at all.
 		{"what is bootc?", "en", nil, false, "bootc"},
 	} {
