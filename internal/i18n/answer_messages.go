@@ -23,6 +23,11 @@ const (
 	AnswerHowToAsk Key = "answer.how_to_ask"
 	// AnswerExample is an example question about an event, offered with the how-to-ask.
 	AnswerExample Key = "answer.example"
+	// AnswerCatalog introduces the list of reports, for questions about the sources.
+	AnswerCatalog Key = "answer.catalog"
+	// AnswerBy names a report's authors; AnswerTranslationOf the article it translates.
+	AnswerBy            Key = "answer.by"
+	AnswerTranslationOf Key = "answer.translation_of"
 )
 
 // answerMessages holds the sentences that frame an answer.
@@ -199,6 +204,27 @@ func answerMessages() Table {
 			"pt": "Quais foram os pontos principais da %s?",
 			"it": "Quali sono stati i punti chiave della %s?",
 			"nl": "Wat waren de belangrijkste lessen van %s?",
+		},
+		AnswerCatalog: {
+			"en": "These are the reports I answer from:",
+			"fr": "Voici les rapports dont je tire mes réponses :",
+			"sv": "Det här är rapporterna jag svarar utifrån:",
+			"zh": "我的回答依据以下报告：",
+			"de": "Das sind die Berichte, aus denen ich antworte:",
+			"es": "Estos son los informes en los que baso mis respuestas:",
+			"ja": "回答の元にしているレポートは次のとおりです：",
+			"pt": "Estes são os relatórios em que baseio as respostas:",
+			"it": "Questi sono i resoconti da cui traggo le risposte:",
+			"nl": "Dit zijn de verslagen waaruit ik antwoord:",
+		},
+		AnswerBy: {
+			"en": "by %s", "fr": "par %s", "sv": "av %s", "zh": "作者：%s", "de": "von %s",
+			"es": "de %s", "ja": "著者：%s", "pt": "por %s", "it": "di %s", "nl": "door %s",
+		},
+		AnswerTranslationOf: {
+			"en": "translation of “%s”", "fr": "traduction de « %s »", "sv": "översättning av ”%s”",
+			"zh": "译自“%s”", "de": "Übersetzung von „%s“", "es": "traducción de «%s»",
+			"ja": "「%s」の翻訳", "pt": "tradução de “%s”", "it": "traduzione di «%s»", "nl": "vertaling van ‘%s’",
 		},
 		AnswerOriginal: {
 			"en": "original", "fr": "original", "sv": "original", "zh": "原文", "de": "Original",
