@@ -203,7 +203,7 @@ func personForms(name string) []string {
 var (
 	versionRe = regexp.MustCompile(`^v?\d+\.\d+(\.\d+)?$`)
 	yearRe    = regexp.MustCompile(`(?:^|[^\d.])((?:19|20)\d\d)(?:$|[^\d.])`)
-	dayRe  = words(`(?i)\b(?:day|jour|dag|tag|día|dia|giorno|dagen)\s*(\d)\b|\b(\d)(?:st|nd|rd|th|e|er|ème)?\s*(?:day|jour)\b|第\s*([一二三四五1-5])\s*天|([1-5])日目|\b(last day|final day|dernier jour|letzten tag|letzter tag|sista dagen|último día|ultimo giorno|último dia|laatste dag)\b|最后一天|最終日`)
+	dayRe     = words(`(?i)\b(?:day|jour|dag|tag|día|dia|giorno|dagen)\s*(\d)\b|\b(\d)(?:st|nd|rd|th|e|er|ème)?\s*(?:day|jour)\b|第\s*([一二三四五1-5])\s*天|([1-5])日目|\b(last day|final day|dernier jour|letzten tag|letzter tag|sista dagen|último día|ultimo giorno|último dia|laatste dag)\b|最后一天|最終日`)
 )
 
 // Plan computes the plan of a question written in lang.
