@@ -117,8 +117,9 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		}
 		ix.passages[p.ID] = i
 		r := ix.reports[p.ReportID]
-		docs[i] = lexicalDoc{ID: p.ID, Report: p.ReportID, Lang: p.Lang, Text: p.Section + "\n" + p.Text, Meta: headers[p.ReportID] + "\n" + p.Section}
-		denseTexts[i] = r.Title + " · " + r.Event.City + " · " + p.Section + "\n" + p.Text
+		carried := carriedContext(c.Passages, i)
+		docs[i] = lexicalDoc{ID: p.ID, Report: p.ReportID, Lang: p.Lang, Text: p.Section + "\n" + p.Text, Meta: headers[p.ReportID] + "\n" + p.Section + "\n" + carried}
+		denseTexts[i] = r.Title + " · " + r.Event.City + " · " + p.Section + " · " + carried + "\n" + p.Text
 		ix.anchors[p.ID] = anchorTokens(p.Text)
 		if p.Takeaway {
 			ix.takeaway = append(ix.takeaway, p.ID)
@@ -220,6 +221,40 @@ func nonEmptyStrings(in []string) []string {
 		}
 	}
 	return out
+}
+
+// carriedContext is what a passage needs from the text just before it: when it names little
+// itself ("His lessons, in the order he gave them: …", "Elle a ensuite montré…"), the names of
+// the previous passage of its section (the speaker, the company, the talk) are indexed with it.
+func carriedContext(ps []corpus.Passage, i int) string {
+	if i == 0 {
+		return ""
+	}
+	p, prev := ps[i], ps[i-1]
+	if prev.ReportID != p.ReportID || prev.Section != p.Section {
+		return ""
+	}
+	first := p.Text
+	if s := corpus.Sentences(p.Text); len(s) > 0 {
+		first = s[0]
+	}
+	if len(anchorTokens(p.Text)) >= 3 && len(anchorTokens(first)) > 0 {
+		return ""
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, w := range text.Tokenize(prev.Text) {
+		w = text.CleanToken(w)
+		k := strings.ToLower(w)
+		if anchorTokens(w)[k] && !seen[k] {
+			seen[k] = true
+			names = append(names, w)
+		}
+		if len(names) == 12 {
+			break
+		}
+	}
+	return strings.Join(names, " ")
 }
 
 // anchorTokens are the words that survive translation: names with capitals, acronyms, numbers.
