@@ -192,7 +192,9 @@ func TestRenderedAnswersGolden(t *testing.T) {
 // BenchmarkAsk measures one in-process extractive answer on the default corpus.
 func BenchmarkAsk(b *testing.B) {
 	svc := newTestService(b)
-	qs := []string{"When does the next European KubeCon start?", "Vad gjorde CERN under keynoten?", "什么是服务网格接口（SMI）？", "What is the capital of Peru?"}
+	qs := []string{"When does the next European KubeCon start?", "Vad gjorde CERN under keynoten?", "什么是服务网格接口（SMI）？", "What is the capital of Peru?",
+		"per the swedish report why are even .net and c# folks on board w/ kubernetes", "give me the key takeaways of barcelona",
+		"honest question from someone who sells to banks and insurers: are big enterprises actually adopting cloud native stuff yet, or is it still early days? did anyone at barcelona talk about that"}
 	ctx := context.Background()
 	i := 0
 	b.ReportAllocs()

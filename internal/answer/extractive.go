@@ -306,6 +306,11 @@ func mentions(ws words, c retrieval.Concept) bool {
 }
 
 func sameStem(a, b string) bool {
+	// Five shared leading runes take at least five shared leading bytes: most pairs of words
+	// fail this cheap test, and the rune comparison below runs for the few that pass.
+	if len(a) < 5 || len(b) < 5 || a[:5] != b[:5] {
+		return false
+	}
 	ra, rb := []rune(a), []rune(b)
 	n := min(len(ra), len(rb))
 	if n < 5 {

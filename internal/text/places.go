@@ -158,6 +158,9 @@ func (p *Places) find(s string, capitals bool) []PlaceMention {
 		}
 		i += max(matched, 1)
 	}
+	if spaced(s) {
+		return out // no Han, kana or Thai: the unspaced names cannot occur
+	}
 	folded := Fold(s)
 	for _, name := range p.nonLatin {
 		if strings.Contains(folded, name) {
