@@ -21,7 +21,7 @@ const (
 )
 
 // takeawayRe recognises take-away lists and conclusion sections in the supported languages.
-var takeawayRe = regexp.MustCompile(`(?i)take[- ]?aways?|key takeaways|que retenir|à retenir|points? clés|conclusions?|en résumé|lessons learned|top ?10|top ten|dix points|slutsats(?:er)?|sammanfattning|lärdomar|fazit|zusammenfassung|erkenntnisse|conclusiones|lecciones|conclusões|conclusioni|conclusies|要点|总结|结论|まとめ|要点`)
+var takeawayRe = regexp.MustCompile(`(?i)take[- ]?aways?|key takeaways|key points|main themes|highlights|what (we|i) learned|wrap[- ]up|in summary|que retenir|faits marquants|thèmes principaux|bilan|à retenir|points? clés|conclusions?|en résumé|lessons learned|top ?10|top ten|dix points|slutsats(?:er)?|sammanfattning|lärdomar|fazit|zusammenfassung|erkenntnisse|höhepunkte|höjdpunkter|lo más destacado|conclusiones|lecciones|conclusões|destaques|conclusioni|conclusies|hoogtepunten|要点|总结|结论|亮点|まとめ|要点|ハイライト`)
 
 // IsTakeawayText reports whether text names take-aways or conclusions ("top 10 takeaways",
 // "que retenir", "十大要点"), in a heading or in a question.

@@ -8,6 +8,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/philippgille/chromem-go"
 
@@ -82,7 +83,12 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		err  error
 	}
 	lexDone := make(chan lexResult, 1)
+	blank := strings.TrimSpace(q.Text) == "" && len(q.Translations) == 0
 	go func() {
+		if blank {
+			lexDone <- lexResult{}
+			return
+		}
 		hits, err := ix.lex.search(terms, translations, candidates, q.Reports)
 		lexDone <- lexResult{hits, err}
 	}()
@@ -97,7 +103,9 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	// A provider embedder may be down: the full-text side still answers.
 	var res []chromem.Result
 	vec, err := ix.embedder.EmbedQuery(ctx, denseText)
-	if err != nil {
+	if blank {
+		// A summary of a scope with no subject: the ranking is the boosts alone.
+	} else if err != nil {
 		ix.log.Warn("question not embedded, searching full text only", "err", err)
 	} else if res, err = ix.denseSearch(ctx, normalize(vec), q.Reports); err != nil {
 		<-lexDone
@@ -141,19 +149,27 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	inScope := ix.scopeSet(q.Reports)
 	if q.Summary || corpus.IsTakeawayText(q.Text) || corpus.IsTakeawayText(strings.Join(translations["en"], " ")) {
 		for _, id := range ix.takeaway {
-			if inScope(id) {
-				get(id).Score += 1.0 / float64(rrfK+1)
+			if !inScope(id) {
+				continue
 			}
+			// A take-away list or a conclusion with substance, not a closing line that only
+			// says "conclusion".
+			w := 1.0
+			if p := ix.corpus.Passages[ix.passages[id]]; !strings.Contains(p.Text, "\n• ") && utf8.RuneCountInString(p.Text) < 250 {
+				w = 0.3
+			}
+			get(id).Score += w / float64(rrfK+1)
 		}
 	}
 	if q.Summary {
 		for _, r := range ix.corpus.Reports {
+			w := 1.0
 			if ix.hasTakeaway[r.ID] {
-				continue
+				w = 0.6 // the report's own take-aways come first; its central passages next
 			}
 			for i, id := range ix.central[r.ID] {
 				if inScope(id) {
-					get(id).Score += 1.0 / float64(rrfK+1+i)
+					get(id).Score += w / float64(rrfK+1+i)
 				}
 			}
 		}

@@ -137,8 +137,12 @@ func outsideScope(hits []retrieval.Hit, scope []string) []retrieval.Hit {
 func summaryChoice(hits []retrieval.Hit) []candidate {
 	var out []candidate
 	seen := map[string]bool{}
+	reports := map[string]bool{}
+	for _, h := range hits {
+		reports[h.Report.ID] = true
+	}
 	for i, h := range hits {
-		if len(out) >= maxQuoted || seen[h.Report.ID] && len(hits) > maxQuoted {
+		if len(out) >= maxQuoted || seen[h.Report.ID] && len(reports) > 1 {
 			continue
 		}
 		seen[h.Report.ID] = true

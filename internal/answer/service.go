@@ -144,7 +144,10 @@ func (s *Service) Retrieve(ctx context.Context, q Question, lang string, k int) 
 // retrieve searches for a plan; scoped false searches every report (what other reports say).
 func (s *Service) retrieve(ctx context.Context, q Question, plan question.Plan, k int, scoped bool) ([]retrieval.Hit, error) {
 	text := plan.Search
-	if strings.TrimSpace(text) == "" || plan.Intent == question.IntentSummary && len(plan.Subject) == 0 {
+	switch {
+	case plan.Intent == question.IntentSummary && len(plan.Subject) == 0:
+		text = "" // the scope's take-aways and central passages, whatever the question's words
+	case strings.TrimSpace(text) == "":
 		text = plan.Question
 	}
 	rq := retrieval.Query{Text: text, Lang: plan.Lang, K: k, Translations: q.translations,
