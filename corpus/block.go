@@ -17,4 +17,7 @@ type block struct {
 	// level is the heading level when known (1–6), 0 otherwise; for a list item, its depth
 	// (0 for a top-level item, 1 for an item of a nested list…).
 	level int
+	// marked is true for a heading the markup declares (Markdown #, HTML <h2>), false for a
+	// plain-text line that only looks like one.
+	marked bool
 }

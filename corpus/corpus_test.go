@@ -387,3 +387,18 @@ func TestEventInferredFromTheReport(t *testing.T) {
 		})
 	}
 }
+
+func TestEmptyMarkdownHeadingsAreNotText(t *testing.T) {
+	src := "# Notes\n\nA paragraph long enough to be a passage of its own, since it tells the reader what the conference was about and who came to it.\n\n## Hallway track\n\n## Links\n"
+	doc, err := NewLoader([]string{"en"}).Load("n.md", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range doc.Passages {
+		for _, s := range Sentences(p.Text) {
+			if s == "Hallway track" || s == "Links" {
+				t.Errorf("heading %q became a sentence of %s", s, p.ID)
+			}
+		}
+	}
+}

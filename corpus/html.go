@@ -117,7 +117,7 @@ type htmlWalker struct {
 func (w *htmlWalker) flush() {
 	t := cleanSpace(w.cur.String())
 	if t != "" {
-		w.blocks = append(w.blocks, block{kind: w.kind, text: t, links: w.links, level: w.level})
+		w.blocks = append(w.blocks, block{kind: w.kind, text: t, links: w.links, level: w.level, marked: w.kind == blockHeading})
 	}
 	w.cur.Reset()
 	w.links = nil

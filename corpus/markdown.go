@@ -20,7 +20,7 @@ func parseMarkdown(src []byte) []block {
 			case *ast.Heading:
 				t, links := inlineText(c, src)
 				if t != "" {
-					blocks = append(blocks, block{kind: blockHeading, text: t, links: links, level: c.Level})
+					blocks = append(blocks, block{kind: blockHeading, text: t, links: links, level: c.Level, marked: true})
 				}
 			case *ast.Paragraph, *ast.TextBlock:
 				t, links := inlineText(c, src)

@@ -83,6 +83,16 @@ func buildPassages(r Report, blocks []block) []Passage {
 		}
 	}
 	b.flushItems()
+	// Headings left with no text under them: a heading of the markup (Markdown, HTML) is never a
+	// passage's sentence and goes; a plain-text line that only looked like a heading (a closing
+	// quote, a signature) was text after all and stays.
+	kept := b.orphans[:0]
+	for _, o := range b.orphans {
+		if !o.marked {
+			kept = append(kept, o)
+		}
+	}
+	b.orphans = kept
 	if len(b.orphans) > 0 {
 		b.intro = append(b.orphans, b.intro...)
 		b.orphans = nil
