@@ -96,3 +96,18 @@ func TestPlacesNameCitiesInEveryScript(t *testing.T) {
 		t.Errorf("lower-case words named places: %+v", got)
 	}
 }
+
+func TestTokenizeCutsAtScriptChanges(t *testing.T) {
+	for in, want := range map[string][]string{
+		"Istio를 평가한":       {"Istio", "를", "평가한"},
+		"Spotify删除集群":      {"Spotify", "删除集群"},
+		"Datawireのブース":     {"Datawire", "のブース"},
+		"отчёта Datawire?": {"отчёта", "Datawire"},
+		"IPv4/IPv6 k8s":    {"IPv4/IPv6", "k8s"},
+		"Köpenhamn, Brno.": {"Köpenhamn", "Brno."},
+	} {
+		if diff := cmp.Diff(want, Tokenize(in)); diff != "" {
+			t.Errorf("Tokenize(%q) (-want +got):\n%s", in, diff)
+		}
+	}
+}

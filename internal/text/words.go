@@ -11,8 +11,9 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Tokenize splits text into words; runs of Han or kana stay whole, but are cut from Latin
-// letters they touch ("Spotify删除集群" → "Spotify", "删除集群").
+// Tokenize splits text into words; runs of Han or kana stay whole, and a word is cut where its
+// script changes, so that a name keeps clear of the letters glued to it ("Spotify删除集群" →
+// "Spotify", "删除集群"; Korean "Istio를" → "Istio", "를"; "Datawireの" → "Datawire", "の").
 func Tokenize(s string) []string {
 	var out []string
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool {
@@ -21,7 +22,7 @@ func Tokenize(s string) []string {
 		start := 0
 		rs := []rune(f)
 		for i := 1; i < len(rs); i++ {
-			if isHan(rs[i]) != isHan(rs[i-1]) {
+			if a, b := scriptOf(rs[i-1]), scriptOf(rs[i]); a != b && a != scriptCommon && b != scriptCommon {
 				out = append(out, string(rs[start:i]))
 				start = i
 			}
@@ -29,6 +30,35 @@ func Tokenize(s string) []string {
 		out = append(out, string(rs[start:]))
 	}
 	return out
+}
+
+type script int
+
+const (
+	scriptCommon script = iota // digits and punctuation kept inside words: go with either side
+	scriptLatin
+	scriptHan // Han and kana, which Chinese and Japanese mix within one word
+	scriptHangul
+	scriptCyrillic
+	scriptOther
+)
+
+func scriptOf(r rune) script {
+	switch {
+	case r < 0x80 && !unicode.IsLetter(r):
+		return scriptCommon
+	case r < 0x250 || unicode.Is(unicode.Latin, r):
+		return scriptLatin
+	case isHan(r):
+		return scriptHan
+	case unicode.Is(unicode.Hangul, r):
+		return scriptHangul
+	case unicode.Is(unicode.Cyrillic, r):
+		return scriptCyrillic
+	case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
+		return scriptCommon // combining marks belong to the letter before them
+	}
+	return scriptOther
 }
 
 func isHan(r rune) bool { return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) }
