@@ -61,7 +61,11 @@ func scriptOf(r rune) script {
 	return scriptOther
 }
 
-func isHan(r rune) bool { return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) }
+// isHan reports whether r is Han or kana, counting the marks Japanese writes inside such words
+// (the prolonged sound mark of "ブース", the iteration mark of "人々").
+func isHan(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || r == 'ー' || r == '々' || r == 'ｰ'
+}
 
 // Words folds text and returns its words, plus the parts of hyphenated, slashed and camel-case
 // words ("CPU-kärnor" → cpu-karnor, cpu, karnor; "IPv4/IPv6" → ipv4, ipv6; "kindKubernetes" →
