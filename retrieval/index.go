@@ -245,7 +245,7 @@ func carriedContext(ps []corpus.Passage, i int) string {
 	seen := map[string]bool{}
 	for _, w := range text.Tokenize(prev.Text) {
 		w = text.CleanToken(w)
-		k := strings.ToLower(w)
+		k := text.Fold(w)
 		if anchorTokens(w)[k] && !seen[k] {
 			seen[k] = true
 			names = append(names, w)
@@ -278,7 +278,7 @@ func anchorTokens(s string) map[string]bool {
 			}
 		}
 		if latin && (upper || digit) {
-			out[strings.ToLower(w)] = true
+			out[text.Fold(w)] = true
 		}
 	}
 	return out

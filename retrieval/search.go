@@ -147,6 +147,12 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	// as if they came first in a third list; a summary question also favours, for each report
 	// without such passages, its most central ones.
 	inScope := ix.scopeSet(q.Reports)
+	// With a subject ("the lessons Kubíček gave about operators"), the subject ranks and the
+	// take-aways only lean; with none ("tl;dr of Copenhagen"), the take-aways are the answer.
+	lean := 1.0
+	if len(terms) > 0 {
+		lean = 0.3
+	}
 	if q.Summary || corpus.IsTakeawayText(q.Text) || corpus.IsTakeawayText(strings.Join(translations["en"], " ")) {
 		for _, id := range ix.takeaway {
 			if !inScope(id) {
@@ -158,7 +164,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 			if p := ix.corpus.Passages[ix.passages[id]]; !strings.Contains(p.Text, "\n• ") && utf8.RuneCountInString(p.Text) < 250 {
 				w = 0.3
 			}
-			get(id).Score += w / float64(rrfK+1)
+			get(id).Score += lean * w / float64(rrfK+1)
 		}
 	}
 	if q.Summary {
@@ -169,7 +175,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 			}
 			for i, id := range ix.central[r.ID] {
 				if inScope(id) {
-					get(id).Score += w / float64(rrfK+1+i)
+					get(id).Score += lean * w / float64(rrfK+1+i)
 				}
 			}
 		}
