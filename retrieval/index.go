@@ -51,9 +51,12 @@ type Index struct {
 	analyzer *text.Analyzer
 	langs    []string
 	anchors  map[string]map[string]bool // passage ID → anchor tokens (names, numbers)
-	vocab    map[string]bool            // folded words of the corpus
-	df       map[string]int             // passages each folded word occurs in
-	takeaway []string                   // IDs of take-away passages
+	// names are the anchor tokens a passage answers to: its own, its section's (the talk and
+	// its speaker) and those carried from the passage before it.
+	names    map[string]map[string]bool
+	vocab    map[string]bool // folded words of the corpus
+	df       map[string]int  // passages each folded word occurs in
+	takeaway []string        // IDs of take-away passages
 	// hasTakeaway tells which reports have take-away passages; central lists, for each
 	// report, its most central passages (for summaries of reports without take-aways).
 	hasTakeaway map[string]bool
@@ -97,6 +100,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		analyzer:    analyzer,
 		langs:       opts.Languages,
 		anchors:     make(map[string]map[string]bool, len(c.Passages)),
+		names:       make(map[string]map[string]bool, len(c.Passages)),
 		log:         opts.Logger,
 		byReport:    map[string][]string{},
 		hasTakeaway: map[string]bool{},
@@ -121,6 +125,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		docs[i] = lexicalDoc{ID: p.ID, Report: p.ReportID, Lang: p.Lang, Text: p.Section + "\n" + p.Text, Meta: headers[p.ReportID] + "\n" + p.Section + "\n" + carried}
 		denseTexts[i] = r.Title + " · " + r.Event.City + " · " + p.Section + " · " + carried + "\n" + p.Text
 		ix.anchors[p.ID] = anchorTokens(p.Text)
+		ix.names[p.ID] = anchorTokens(p.Text + "\n" + p.Section + "\n" + carried)
 		if p.Takeaway {
 			ix.takeaway = append(ix.takeaway, p.ID)
 			ix.hasTakeaway[p.ReportID] = true

@@ -201,7 +201,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		for _, h := range hits {
 			got := 0.0
 			for _, n := range keys {
-				if ix.anchors[h.Passage.ID][n] {
+				if ix.names[h.Passage.ID][n] {
 					got += names[n]
 				}
 			}
