@@ -57,6 +57,16 @@ func words(pattern string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(pattern, `\b`, `(?:^|$|[^\p{L}\p{N}])`))
 }
 
+// intentPattern is the pattern of one intent.
+func intentPattern(i Intent) *regexp.Regexp {
+	for _, r := range intentRules {
+		if r.intent == i {
+			return r.re
+		}
+	}
+	return regexp.MustCompile(`$^`)
+}
+
 func detectIntent(q string) Intent {
 	for _, r := range intentRules {
 		if r.re.MatchString(q) {

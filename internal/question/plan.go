@@ -388,6 +388,13 @@ func (p *Planner) Plan(q, lang string) Plan {
 	s.Named = dedupe(named)
 
 	plan.Search = removeWords(q, s.Named, s.Limited() || plan.Intent == IntentSummary || plan.Intent == IntentSources)
+	if plan.Intent == IntentOpinion {
+		// "what was the mood about Istio", "is it worth it": the words that ask for an opinion
+		// say what kind of answer is wanted, not what it is about.
+		if rest := strings.TrimSpace(intentPattern(IntentOpinion).ReplaceAllString(plan.Search, " ")); rest != "" {
+			plan.Search = strings.Join(strings.Fields(rest), " ")
+		}
+	}
 	plan.Subject = p.subject(plan.Search, lang, plan.Intent)
 	generic := plan.Intent == IntentFact || plan.Intent == IntentYesNo || plan.Intent == IntentList || plan.Intent == IntentOpinion
 	if generic && !s.Limited() && !s.Outside() && isChatter(q, p.analyzer.Terms(q, lang)) {
@@ -401,11 +408,7 @@ func (p *Planner) Plan(q, lang string) Plan {
 func (p *Planner) subject(search, lang string, intent Intent) []string {
 	rest := search
 	if intent == IntentSummary || intent == IntentSources {
-		for _, r := range intentRules {
-			if r.intent == intent {
-				rest = r.re.ReplaceAllString(rest, " ")
-			}
-		}
+		rest = intentPattern(intent).ReplaceAllString(rest, " ")
 	}
 	terms := p.analyzer.Terms(rest, lang)
 	out := terms[:0]
