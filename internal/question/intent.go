@@ -2,6 +2,7 @@ package question
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -67,11 +68,39 @@ func intentPattern(i Intent) *regexp.Regexp {
 	return regexp.MustCompile(`$^`)
 }
 
-func detectIntent(q string) Intent {
+// falseFriends are question words that mean one thing in one language and something else in
+// another: German "wie" is "how", Dutch "wie" is "who"; Swedish "var" is "where", English "var"
+// is not. Each counts for its intent only in its own languages.
+var falseFriends = map[Intent]map[string][]string{
+	IntentWho:   {"wie": {"nl"}, "qui": {"fr"}, "chi": {"it"}, "wer": {"de"}, "vem": {"sv"}, "quem": {"pt"}},
+	IntentWhere: {"var": {"sv"}, "wo": {"de"}, "onde": {"pt"}, "dove": {"it"}, "waar": {"nl"}, "où": {"fr"}},
+}
+
+// detectIntent is the first intent whose words the question holds, read as lang.
+func detectIntent(q, lang string) Intent {
 	for _, r := range intentRules {
-		if r.re.MatchString(q) {
+		text := q
+		if ff := falseFriends[r.intent]; ff != nil && lang != "" {
+			text = maskFalseFriends(q, lang, ff)
+		}
+		if r.re.MatchString(text) {
 			return r.intent
 		}
 	}
 	return IntentFact
+}
+
+func maskFalseFriends(q, lang string, ff map[string][]string) string {
+	fields := strings.FieldsFunc(q, func(r rune) bool { return r == ' ' || r == ',' || r == '?' || r == '¿' })
+	changed := false
+	for i, f := range fields {
+		if langs, ok := ff[strings.ToLower(f)]; ok && !slices.Contains(langs, lang) {
+			fields[i] = "_"
+			changed = true
+		}
+	}
+	if !changed {
+		return q
+	}
+	return strings.Join(fields, " ")
 }

@@ -208,7 +208,7 @@ var (
 
 // Plan computes the plan of a question written in lang.
 func (p *Planner) Plan(q, lang string) Plan {
-	plan := Plan{Question: q, Lang: lang, Intent: detectIntent(q)}
+	plan := Plan{Question: q, Lang: lang, Intent: detectIntent(q, lang)}
 	var named []string // surfaces to set aside from the subject
 	s := &plan.Scope
 	folded := text.Fold(q)
@@ -729,5 +729,5 @@ func sortedKeys[V any](m map[string]V) []string {
 // Unscoped is the plan of a question when no catalog is at hand: its intent, no scope, the
 // whole question searched.
 func Unscoped(q, lang string) Plan {
-	return Plan{Question: q, Lang: lang, Intent: detectIntent(q), Search: q}
+	return Plan{Question: q, Lang: lang, Intent: detectIntent(q, lang), Search: q}
 }

@@ -125,7 +125,7 @@ var questionWords = map[string][]string{
 	"pt": {"que", "qual", "quais", "quem", "quando", "onde", "porque", "como", "quantos", "quantas", "segundo"},
 	"it": {"che", "cosa", "cos", "quale", "quali", "chi", "quando", "dove", "perché", "come", "quanti", "quante", "secondo"},
 	"nl": {"wat", "welke", "wie", "wanneer", "waar", "waarom", "hoe", "hoeveel", "volgens"},
-	"zh": {"什么", "是", "的", "了", "吗", "呢", "哪些", "哪个", "哪里", "谁", "怎么", "如何", "为什么", "有", "在", "和", "讲", "关于", "请问", "一下"},
+	"zh": {"什么", "是", "的", "了", "吗", "呢", "哪些", "哪个", "哪里", "谁", "怎么", "如何", "为什么", "有", "在", "和", "讲", "关于", "请问", "一下", "那篇", "这篇", "那份", "这份", "那个", "这个"},
 	"ja": {"何", "は", "が", "の", "を", "に", "で", "と", "です", "ですか", "か", "について", "どこ", "いつ", "誰", "なぜ", "どう"},
 }
 
