@@ -36,7 +36,7 @@ func TestEvalMeetsTargets(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("eval --json printed %q: %v", out, err)
 	}
-	keys := []string{"cases", "on_topic", "off_topic", "recall_at_1", "recall_at_5", "mrr", "facts", "language", "false_not_covered", "off_topic_answered", "p50_ms", "p99_ms", "by_lang"}
+	keys := []string{"cases", "on_topic", "off_topic", "recall_at_1", "recall_at_5", "mrr", "facts", "cited", "language", "false_not_covered", "off_topic_answered", "p50_ms", "p99_ms", "by_lang"}
 	for _, k := range keys {
 		if _, ok := rep[k]; !ok {
 			t.Errorf("eval --json lacks %q", k)

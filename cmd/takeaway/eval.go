@@ -12,6 +12,7 @@ import (
 
 	"github.com/takeaway-bot/takeaway/internal/answer"
 	"github.com/takeaway-bot/takeaway/internal/eval"
+	"github.com/takeaway-bot/takeaway/retrieval"
 )
 
 func runEval(ctx context.Context, env *environment, args []string) error {
@@ -46,7 +47,7 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.Close()
-	rep, err := eval.Run(ctx, evalSystem{a.service}, a.service, cs, *k)
+	rep, err := eval.Run(ctx, evalSystem{a.service, a.index}, a.service, cs, *k)
 	if err != nil {
 		return err
 	}
@@ -57,6 +58,9 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 	fmt.Fprintf(env.stdout, "cases %d (%d off-topic)  recall@1 %.3f  recall@5 %.3f  MRR %.3f", rep.Cases, rep.OffTopic, rep.RecallAt1, rep.RecallAt5, rep.MRR)
 	if rep.Facts != nil {
 		fmt.Fprintf(env.stdout, "  facts %.3f", *rep.Facts)
+	}
+	if rep.Cited != nil {
+		fmt.Fprintf(env.stdout, "  cited %.3f", *rep.Cited)
 	}
 	if rep.Language != nil {
 		fmt.Fprintf(env.stdout, "  language %.3f", *rep.Language)
@@ -98,7 +102,10 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 }
 
 // evalSystem runs the full in-process pipeline for one question.
-type evalSystem struct{ svc *answer.Service }
+type evalSystem struct {
+	svc   *answer.Service
+	index *retrieval.Index
+}
 
 func (s evalSystem) Run(ctx context.Context, question string, depth int) (eval.Result, error) {
 	q := answer.Question{Text: question}
@@ -121,6 +128,11 @@ func (s evalSystem) Run(ctx context.Context, question string, depth int) (eval.R
 		return eval.Result{}, err
 	}
 	res.Answer, res.Answered, res.NotCovered = a.Text, true, a.NotFound
+	for _, c := range a.Citations {
+		if p, ok := s.index.Passage(c.PassageID); ok {
+			res.Cited = append(res.Cited, p.Section+"\n"+p.Text)
+		}
+	}
 	return res, nil
 }
 

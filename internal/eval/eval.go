@@ -63,6 +63,8 @@ type Result struct {
 	Answered bool
 	// NotCovered is true when the answer says the reports do not cover the question.
 	NotCovered bool
+	// Cited are the texts of the passages the answer cites.
+	Cited []string
 }
 
 // System is what eval drives: one call per question, timed.
@@ -80,6 +82,9 @@ type LangStats struct {
 	Cases     int      `json:"cases"`
 	RecallAt5 float64  `json:"recall_at_5"`
 	Facts     *float64 `json:"facts"`
+	// Cited is the share of cases whose answer cites a passage holding a needle: answered from
+	// the right report and passage.
+	Cited *float64 `json:"cited,omitempty"`
 }
 
 // Report is the summary printed by `takeaway eval --json`. Recall, MRR and facts count on-topic
@@ -92,7 +97,9 @@ type Report struct {
 	RecallAt5 float64  `json:"recall_at_5"`
 	MRR       float64  `json:"mrr"`
 	Facts     *float64 `json:"facts"`
-	Language  *float64 `json:"language"`
+	// Cited is the share of on-topic cases whose answer cites a passage holding a needle.
+	Cited    *float64 `json:"cited"`
+	Language *float64 `json:"language"`
 	// FalseNotCovered is the share of on-topic cases answered "not covered"; OffTopicAnswered
 	// the share of off-topic cases answered as if the reports covered them.
 	FalseNotCovered  *float64             `json:"false_not_covered"`
@@ -115,6 +122,8 @@ type Detail struct {
 	Answered bool
 	// NotCovered is true when the answer said "not covered".
 	NotCovered bool
+	// Cited is true when the answer cites a passage holding a needle.
+	Cited bool
 }
 
 // Run evaluates every case. depth is how many passages are retrieved (MRR counts ranks up to it).
@@ -127,9 +136,9 @@ func Run(ctx context.Context, sys System, det LangDetector, cases []Case, depth 
 		return rep, nil
 	}
 	var lat []float64
-	var hit1, hit5, factsOK, langOK, answered, onTopic, offTopic, falseNC, offAnswered int
+	var hit1, hit5, factsOK, langOK, answered, onTopic, offTopic, falseNC, offAnswered, cited int
 	var rr float64
-	type acc struct{ cases, hit5, facts, answered int }
+	type acc struct{ cases, hit5, facts, answered, cited int }
 	perLang, perKind := map[string]*acc{}, map[string]*acc{}
 	bump := func(m map[string]*acc, key string) *acc {
 		a := m[key]
@@ -198,6 +207,17 @@ func Run(ctx context.Context, sys System, det LangDetector, cases []Case, depth 
 			for _, a := range accs {
 				a.answered++
 			}
+			for _, p := range res.Cited {
+				if containsAny(p, c.Needles) {
+					d.Cited = true
+				}
+			}
+			if d.Cited {
+				cited++
+				for _, a := range accs {
+					a.cited++
+				}
+			}
 			d.FactsOK = hasFacts(res.Answer, c.Facts)
 			if d.FactsOK {
 				factsOK++
@@ -219,8 +239,8 @@ func Run(ctx context.Context, sys System, det LangDetector, cases []Case, depth 
 		l := round(float64(langOK) / float64(answered))
 		rep.Language = &l
 		if onTopic > 0 {
-			f, fnc := round(float64(factsOK)/float64(onTopic)), round(float64(falseNC)/float64(onTopic))
-			rep.Facts, rep.FalseNotCovered = &f, &fnc
+			f, fnc, ci := round(float64(factsOK)/float64(onTopic)), round(float64(falseNC)/float64(onTopic)), round(float64(cited)/float64(onTopic))
+			rep.Facts, rep.FalseNotCovered, rep.Cited = &f, &fnc, &ci
 		}
 		if offTopic > 0 {
 			o := round(float64(offAnswered) / float64(offTopic))
@@ -233,8 +253,8 @@ func Run(ctx context.Context, sys System, det LangDetector, cases []Case, depth 
 	stats := func(a *acc) LangStats {
 		s := LangStats{Cases: a.cases, RecallAt5: round(float64(a.hit5) / float64(a.cases))}
 		if a.answered > 0 {
-			f := round(float64(a.facts) / float64(a.cases))
-			s.Facts = &f
+			f, ci := round(float64(a.facts)/float64(a.cases)), round(float64(a.cited)/float64(a.cases))
+			s.Facts, s.Cited = &f, &ci
 		}
 		return s
 	}
