@@ -10,8 +10,14 @@ check:
 bench:
 	go test -run '^$$' -bench . -benchtime 3s -timeout 30m ./retrieval ./internal/answer ./bot
 
+# Every case set: the 30 original and 70 realistic development cases, our own development cases,
+# and the held-out sets (own_holdout, own_reports_holdout) that are only ever measured, never tuned on.
+EVAL_SETS = dev_qa dev_realistic own_dev own_holdout
+EVAL_REPORT_SETS = own_reports_dev own_reports_holdout
+
 eval:
-	go run ./cmd/takeaway eval --cases internal/eval/testdata/dev_qa.jsonl
+	@for s in $(EVAL_SETS); do echo "== $$s"; go run ./cmd/takeaway eval --cases internal/eval/testdata/$$s.jsonl --json; done
+	@for s in $(EVAL_REPORT_SETS); do echo "== $$s (with internal/eval/testdata/reports)"; go run ./cmd/takeaway eval --cases internal/eval/testdata/$$s.jsonl --reports internal/eval/testdata/reports --json; done
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
