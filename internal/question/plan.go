@@ -396,6 +396,17 @@ func (p *Planner) Plan(q, lang string) Plan {
 		}
 	}
 	plan.Subject = p.subject(plan.Search, lang, plan.Intent)
+	if plan.Intent == IntentSources && len(plan.Subject) == 0 && s.Limited() {
+		// "Who wrote the Swedish one?": the passages that present the report (its byline, its
+		// note on the original) hold its authors' and publisher's names.
+		var who []string
+		for _, id := range s.Reports {
+			if r, ok := p.cat.Report(id); ok {
+				who = append(append(who, r.Publisher), r.Authors...)
+			}
+		}
+		plan.Search = strings.TrimSpace(plan.Search + " " + strings.Join(dedupe(who), " "))
+	}
 	generic := plan.Intent == IntentFact || plan.Intent == IntentYesNo || plan.Intent == IntentList || plan.Intent == IntentOpinion
 	if generic && !s.Limited() && !s.Outside() && isChatter(q, p.analyzer.Terms(q, lang)) {
 		plan.Intent, plan.Subject = IntentChatter, nil
