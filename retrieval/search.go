@@ -71,7 +71,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	}
 	terms := ix.analyzer.Terms(q.Text, q.Lang)
 	targets := ix.langsOfCorpus
-	translations := ix.analyzer.Glossary().Translate(q.Text, q.Lang, targets)
+	translations := ix.analyzer.Translate(q.Text, q.Lang, targets)
 	for _, l := range sortedKeys(q.Translations) {
 		translations[l] = append(translations[l], ix.analyzer.Terms(q.Translations[l], l)...)
 	}

@@ -49,6 +49,12 @@ func NewAnalyzer(g *Glossary, stops map[string]map[string]bool) (*Analyzer, erro
 	return a, nil
 }
 
+// Translate returns, per target language, the glossary forms of the question's phrases, leaving
+// out function words: Swedish "är" ("is") folds onto "år" ("year") and must not bring "année".
+func (a *Analyzer) Translate(text, lang string, targets []string) map[string][]string {
+	return a.glossary.translate(text, lang, targets, func(surface string) bool { return a.IsStop(lang, surface) })
+}
+
 // Glossary returns the analyzer's glossary.
 func (a *Analyzer) Glossary() *Glossary { return a.glossary }
 

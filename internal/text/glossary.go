@@ -163,9 +163,16 @@ func matchesOf(surface string, ids []int) []Match {
 
 // Translate returns, per target language, the forms of the glossary phrases found in text.
 func (g *Glossary) Translate(text, lang string, targets []string) map[string][]string {
+	return g.translate(text, lang, targets, func(string) bool { return false })
+}
+
+func (g *Glossary) translate(text, lang string, targets []string, skip func(surface string) bool) map[string][]string {
 	out := map[string][]string{}
 	seen := map[string]bool{}
 	for _, m := range g.Matches(text, lang) {
+		if skip(m.Surface) {
+			continue
+		}
 		for _, t := range targets {
 			forms := g.concepts[m.Concept][t]
 			for _, f := range forms[:min(len(forms), maxForms)] {
