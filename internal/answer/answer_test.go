@@ -228,3 +228,42 @@ func TestSubjectOfMixedCase(t *testing.T) {
 		t.Errorf("subjectOf(What is gVisor?) = %q, want gVisor", got)
 	}
 }
+
+// TestScopeDecidesTheAnswer: a scoped question is answered from its scope; a scope that says
+// nothing on the subject says so before quoting other reports; a scope the catalog does not
+// hold is "not covered", naming what is.
+func TestScopeDecidesTheAnswer(t *testing.T) {
+	svc := newTestService(t)
+	ctx := context.Background()
+
+	a, err := svc.Ask(ctx, Question{Text: "vad skriver den svenska rapporten om Kubeflow?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.NotFound || len(a.Citations) == 0 {
+		t.Fatalf("scoped question not answered: %+v", a)
+	}
+	for _, c := range a.Citations {
+		if !strings.HasPrefix(c.PassageID, "kubecon-eu-2019-barcelona-cag.sv#") {
+			t.Errorf("citation %s outside the Swedish report", c.PassageID)
+		}
+	}
+
+	a, err = svc.Ask(ctx, Question{Text: "what does the swedish report say about Monzo?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.NotFound || !strings.Contains(a.Text, "says nothing about this") || len(a.Citations) == 0 || strings.HasPrefix(a.Citations[0].PassageID, "kubecon-eu-2019-barcelona-cag.sv#") {
+		t.Errorf("empty scope: want the scope named, then another report quoted; got %+v", a)
+	}
+
+	for _, q := range []string{"any notes from KubeCon India 2024?", "what's new in Kubernetes 1.31?", "What was announced at DockerCon?"} {
+		a, err := svc.Ask(ctx, Question{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.NotFound || len(a.Citations) != 0 || !strings.Contains(a.Text, "Copenhagen") || !strings.Contains(a.Text, "Barcelona") {
+			t.Errorf("%q: want not covered naming the events covered; got %q", q, a.Text)
+		}
+	}
+}

@@ -200,7 +200,11 @@ func (s *Service) scopeLabel(plan question.Plan) string {
 // not covered, naming what is.
 func (s *Service) outside(lang string, plan question.Plan) Answer {
 	a := s.notFound(lang)
-	a.Text = s.catalog.Sprintf(lang, i18n.AnswerOutside, strings.Join(plan.Scope.Unknown, ", "))
+	what := plan.Scope.OutsideText
+	if what == "" {
+		what = strings.Join(plan.Scope.Unknown, ", ")
+	}
+	a.Text = s.catalog.Sprintf(lang, i18n.AnswerOutside, what)
 	if len(s.events) > 0 {
 		a.Text += " " + s.catalog.Sprintf(lang, i18n.AnswerCovers, strings.Join(s.events, ", "))
 	}

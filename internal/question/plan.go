@@ -49,6 +49,9 @@ type Scope struct {
 	// Unknown are the question's scope words that match nothing in the catalog ("KubeCon India
 	// 2024"): the reports do not cover such a question.
 	Unknown []string `json:"unknown,omitempty"`
+	// Outside is the question's own words for what the catalog does not hold, for the answer
+	// ("KubeCon India 2024").
+	OutsideText string `json:"outside_text,omitempty"`
 }
 
 // Limited reports whether the scope narrows retrieval to some reports.
@@ -252,6 +255,7 @@ func (p *Planner) Plan(q, lang string) Plan {
 	// Once a series is named, a place or year none of its events has is outside too ("JavaLand
 	// 2019"), even if the corpus mentions that year elsewhere.
 	series := false
+	var seriesWords []string
 	for _, t := range tokens {
 		inSeries := false
 		for _, e := range p.events {
@@ -262,6 +266,7 @@ func (p *Planner) Plan(q, lang string) Plan {
 		if inSeries {
 			narrow(t, func(e eventKeys) bool { return e.series[t] }, false)
 			series = true
+			seriesWords = append(seriesWords, t)
 			continue
 		}
 		if looksLikeEventWord(t) && !p.known(t) {
@@ -386,6 +391,9 @@ func (p *Planner) Plan(q, lang string) Plan {
 	}
 	s.Reports = dedupe(s.Reports)
 	s.Named = dedupe(named)
+	if s.Outside() {
+		s.OutsideText = span(q, append(append(append([]string(nil), s.Unknown...), s.Named...), seriesWords...), s.Unknown)
+	}
 
 	plan.Search = removeWords(q, s.Named, s.Limited() || plan.Intent == IntentSummary || plan.Intent == IntentSources)
 	if plan.Intent == IntentOpinion {
@@ -655,6 +663,43 @@ func removeWords(q string, phrases []string, fillers bool) string {
 		}
 	}
 	return strings.Join(strings.Fields(res), " ")
+}
+
+// span is the stretch of q, in its own spelling, from the first to the last word that belongs
+// to the unknown scope or touches it (the series name before "India 2024").
+func span(q string, words, unknown []string) string {
+	locs := wordRe.FindAllStringIndex(q, -1)
+	want := map[string]bool{}
+	for _, w := range words {
+		for _, f := range strings.Fields(w) {
+			want[f] = true
+		}
+	}
+	unk := map[string]bool{}
+	for _, w := range unknown {
+		for _, f := range strings.Fields(w) {
+			unk[f] = true
+		}
+	}
+	first, last := -1, -1
+	for i, l := range locs {
+		if unk[text.Fold(text.CleanToken(q[l[0]:l[1]]))] {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return strings.Join(unknown, ", ")
+	}
+	for first > 0 && want[text.Fold(text.CleanToken(q[locs[first-1][0]:locs[first-1][1]]))] {
+		first--
+	}
+	for last+1 < len(locs) && want[text.Fold(text.CleanToken(q[locs[last+1][0]:locs[last+1][1]]))] {
+		last++
+	}
+	return strings.Trim(q[locs[first][0]:locs[last][1]], ".,;:!?")
 }
 
 // reportFillers are the words that point at a report rather than at a subject ("the report",
