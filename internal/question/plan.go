@@ -273,6 +273,23 @@ func (p *Planner) Plan(q, lang string) Plan {
 			s.Unknown = append(s.Unknown, t)
 		}
 	}
+	// The word right after a series name qualifies it ("KubeCon India", "KubeCon NA", "DevConf
+	// US"): capitalised, not a year, and never mentioned by the corpus, it names an edition the
+	// catalog does not hold.
+	if series {
+		locs := wordRe.FindAllStringIndex(q, -1)
+		for i := 0; i+1 < len(locs); i++ {
+			w := text.Fold(text.CleanToken(q[locs[i][0]:locs[i][1]]))
+			next := text.CleanToken(q[locs[i+1][0]:locs[i+1][1]])
+			if !slices.Contains(seriesWords, w) || next == "" {
+				continue
+			}
+			first, _ := utf8.DecodeRuneInString(next)
+			if unicode.IsUpper(first) && yearRe.FindString(" "+next+" ") == "" && !p.known(text.Fold(next)) {
+				s.Unknown = append(s.Unknown, text.Fold(next))
+			}
+		}
+	}
 	// Places: a city or country the question names.
 	for _, pm := range p.places.Find(q) {
 		key := text.Fold(pm.Surface)

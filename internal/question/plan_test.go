@@ -108,6 +108,7 @@ func TestPlanScope(t *testing.T) {
 		// Scopes that match nothing known.
 		{"any notes from KubeCon India 2024?", "en", nil, true, ""},
 		{"What was announced at DockerCon?", "en", nil, true, ""},
+		{"any takeaways from DevConf US?", "en", nil, true, ""},
 		{"JavaLand 2019: who spoke?", "en", nil, true, ""},
 		{"what happened at devconf in shanghai", "en", nil, true, ""},
 		{"what's new in Podman 9.9?", "en", nil, true, ""},
