@@ -18,6 +18,7 @@ EVAL_REPORT_SETS = own_reports_dev own_reports_holdout
 eval:
 	@for s in $(EVAL_SETS); do echo "== $$s"; go run ./cmd/takeaway eval --cases internal/eval/testdata/$$s.jsonl --json; done
 	@for s in $(EVAL_REPORT_SETS); do echo "== $$s (with internal/eval/testdata/reports)"; go run ./cmd/takeaway eval --cases internal/eval/testdata/$$s.jsonl --reports internal/eval/testdata/reports --json; done
+	@echo "== fresh_holdout (with internal/eval/testdata/fresh/reports)"; go run ./cmd/takeaway eval --cases internal/eval/testdata/fresh/fresh_holdout.jsonl --reports internal/eval/testdata/fresh/reports --json
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -373,6 +373,8 @@ func TestEventInferredFromTheReport(t *testing.T) {
 		{"devconf.md", "---\ntitle: Notes\ndate: 2023-06-20\n---\nMy notes from DevConf in Brno, where I spent three days listening to talks about Fedora, containers and the future of Linux distributions.\n", "DevConf", "Brno", "", 2023},
 		{"devoxx.fr.md", "---\ntitle: Retour sur Devoxx France 2024\n---\nDevoxx France 2024 s'est tenue à Paris au Palais des Congrès, avec plus de trois mille participants venus parler de Java, d'architecture et d'IA.\n", "Devoxx France 2024", "Paris", "FR", 2024},
 		{"kcc.md", "---\ntitle: A week at KubeCon China\ndate: 2019-06-30\n---\nKubeCon + CloudNativeCon China took place in Shanghai this year, and the keynotes were in Mandarin and English, translated live for everyone in the hall.\n", "KubeCon China", "Shanghai", "CN", 2019},
+		{"sunny.fr.md", "---\ntitle: Retour sur Sunny Tech 2024 à Montpellier\n---\nDeux jours de conférences au soleil, avec des talks sur le front, le back et l'IA, et une keynote sur KubeCon et la communauté.\n", "Sunny Tech 2024", "Montpellier", "", 2024},
+		{"gcu.md", "---\ntitle: GopherCon UK 2023 recap\n---\nA week of Go talks in London, from generics to profiling, with a lot of hallway conversations about tooling and testing.\n", "GopherCon UK 2023", "London", "GB", 2023},
 		{"plain.md", "---\ntitle: Thoughts on testing\n---\nThis post is about testing, not about any event, and it mentions Paris only in passing as the city where I live and work most days.\n", "", "", "", 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

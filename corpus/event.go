@@ -80,6 +80,11 @@ func inferEvent(places *text.Places, title string, m Meta, blocks []block) Event
 			g.Name, g.Year = eventName(s)
 		}
 	}
+	// A title naming a capitalised name and a year ("Cloud Native Rejekts 2025 à Paris") names
+	// its event even without a conference word, and before anything the opening lines mention.
+	if n, y := titledEvent(title); n != "" && (g.Name == "" || !strings.Contains(title, strings.Fields(g.Name)[0])) {
+		g.Name, g.Year = n, y
+	}
 	if g.Name == "" {
 		return g
 	}
@@ -130,6 +135,14 @@ func inferEvent(places *text.Places, title string, m Meta, blocks []block) Event
 			}
 			if g.City != "" {
 				break
+			}
+		}
+	}
+	if g.City == "" && g.Country == "" && len(opening) > 0 {
+		// The report's first sentence sets the scene ("A week of Go talks in London").
+		if first := Sentences(opening[0]); len(first) > 0 {
+			if c := placeAfterPreposition(first[0], bare); c != "" && len(places.Lookup(c)) > 0 {
+				setFrom(c)
 			}
 		}
 	}
@@ -188,7 +201,8 @@ func trailingPlaceWord(name string) string {
 		if eventWordRe.MatchString(strings.Trim(w, ".,:;")) {
 			if i == len(words)-2 {
 				last := words[len(words)-1]
-				if !notPlaces[strings.ToLower(last)] && !eventWordRe.MatchString(last) {
+				// Not a region abbreviation ("EU", "NA") nor a conference word.
+				if !notPlaces[strings.ToLower(last)] && !eventWordRe.MatchString(last) && strings.ToUpper(last) != last {
 					return last
 				}
 			}
@@ -196,6 +210,27 @@ func trailingPlaceWord(name string) string {
 		}
 	}
 	return ""
+}
+
+// titledEvent is the first run of capitalised words followed by a year in a title, its leading
+// ordinary words ("My notes from", "Retour sur") left out.
+func titledEvent(title string) (string, int) {
+	for _, m := range eventNameRe.FindAllStringSubmatch(title, -1) {
+		if m[2] == "" {
+			continue
+		}
+		words := strings.Fields(m[1])
+		start := len(words)
+		for start > 0 && !commonCapitalised(words[start-1]) {
+			start--
+		}
+		if start == len(words) {
+			continue
+		}
+		year, _ := strconv.Atoi(m[2])
+		return strings.Join(words[start:], " ") + " " + m[2], year
+	}
+	return "", 0
 }
 
 // commonCapitalised reports whether a capitalised word is likely an ordinary word before a
