@@ -53,10 +53,13 @@ type Index struct {
 	anchors  map[string]map[string]bool // passage ID → anchor tokens (names, numbers)
 	// names are the anchor tokens a passage answers to: its own, its section's (the talk and
 	// its speaker) and those carried from the passage before it.
-	names    map[string]map[string]bool
-	vocab    map[string]bool // folded words of the corpus
-	df       map[string]int  // passages each folded word occurs in
-	takeaway []string        // IDs of take-away passages
+	names map[string]map[string]bool
+	vocab map[string]bool // folded words of the corpus
+	// wordsByLen lists the corpus's Latin-script words by length in runes, for spelling
+	// corrections.
+	wordsByLen map[int][]string
+	df         map[string]int // passages each folded word occurs in
+	takeaway   []string       // IDs of take-away passages
 	// hasTakeaway tells which reports have take-away passages; central lists, for each
 	// report, its most central passages (for summaries of reports without take-aways).
 	hasTakeaway map[string]bool
@@ -141,6 +144,15 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		vocabTexts = append(vocabTexts, h)
 	}
 	ix.vocab, ix.df = buildVocab(vocabTexts)
+	ix.wordsByLen = map[int][]string{}
+	for w := range ix.vocab {
+		if rs := []rune(w); len(rs) >= 4 && !strings.HasSuffix(w, "~") && !text.IsHanWord(rs) && ix.df[w] > 0 {
+			ix.wordsByLen[len(rs)] = append(ix.wordsByLen[len(rs)], w)
+		}
+	}
+	for _, ws := range ix.wordsByLen {
+		sort.Strings(ws)
+	}
 	ix.central = centralPassages(c, ix.df)
 
 	lex, err := newLexical(docs)

@@ -334,3 +334,25 @@ func TestScopeIsAFilter(t *testing.T) {
 		}
 	}
 }
+
+func TestMisspeltWordsGetTheirCorrection(t *testing.T) {
+	_, ix := testIndex(t)
+	for in, want := range map[string]string{"spotfy": "spotify", "kubernets": "kubernetes", "obsrvability": "observability", "zzzzzzz": ""} {
+		if got := ix.closestWord(in); got != want {
+			t.Errorf("closestWord(%q) = %q, want %q", in, got, want)
+		}
+	}
+	hits, err := ix.Search(context.Background(), Query{Text: "wat did spotfy lern from deleting clustres", Lang: "en", K: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, h := range hits {
+		if strings.Contains(h.Passage.Text, "Spotify") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("a misspelt question did not find the Spotify passage")
+	}
+}

@@ -69,7 +69,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if q.K <= 0 {
 		q.K = 5
 	}
-	terms := ix.analyzer.Terms(q.Text, q.Lang)
+	terms := ix.withCorrections(ix.analyzer.Terms(q.Text, q.Lang))
 	targets := ix.langsOfCorpus
 	translations := ix.analyzer.Translate(q.Text, q.Lang, targets)
 	for _, l := range sortedKeys(q.Translations) {
@@ -371,3 +371,73 @@ func (ix *Index) denseSearch(ctx context.Context, vec []float32, reports []strin
 
 // Known reports whether the corpus mentions a folded term (a word, a phrase, a CJK run).
 func (ix *Index) Known(term string) bool { return ix.known(term) }
+
+// withCorrections adds, for each question word the corpus never uses, the corpus word it most
+// likely misspells ("spotfy" → "spotify", "acording" → "according"): same first letter, one edit
+// for words up to seven letters, two beyond. The misspelt word stays; the correction joins it.
+func (ix *Index) withCorrections(terms []string) []string {
+	out := terms
+	for _, t := range terms {
+		rs := []rune(t)
+		if len(rs) < 5 || text.IsHanWord(rs) || ix.vocab[t] || ix.vocab[stemKey(t)] || strings.ContainsAny(t, "0123456789") {
+			continue
+		}
+		if c := ix.closestWord(t); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// closestWord is the corpus word nearest to w within the allowed edits (ties: the more frequent,
+// then the alphabetically first), or "".
+func (ix *Index) closestWord(w string) string {
+	rs := []rune(w)
+	limit := 1
+	if len(rs) >= 8 {
+		limit = 2
+	}
+	byLen := ix.wordsByLen
+	best, bestD, bestDF := "", limit+1, 0
+	for n := len(rs) - limit; n <= len(rs)+limit; n++ {
+		for _, v := range byLen[n] {
+			if []rune(v)[0] != rs[0] {
+				continue
+			}
+			d := editDistance(rs, []rune(v), limit)
+			if d < bestD || d == bestD && (ix.df[v] > bestDF || ix.df[v] == bestDF && v < best) {
+				best, bestD, bestDF = v, d, ix.df[v]
+			}
+		}
+	}
+	if bestD > limit {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of a and b, or limit+1 once it must exceed limit.
+func editDistance(a, b []rune, limit int) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
