@@ -501,10 +501,11 @@ func (p *Planner) day(q string, within []string) (day string, ids []string, surf
 	if len(ids) == 0 {
 		return "", nil, "" // no report is about that day: the words stay in the subject
 	}
+	surface = strings.Join(foldedTokens(m[0]), " ")
 	if last {
-		return "last", ids, strings.TrimSpace(m[0])
+		return "last", ids, surface
 	}
-	return fmt.Sprintf("day %d", n), ids, strings.TrimSpace(m[0])
+	return fmt.Sprintf("day %d", n), ids, surface
 }
 
 func dayNumber(start, day string) int {
@@ -551,13 +552,24 @@ func isChatter(q string, terms []string) bool {
 	return true // only punctuation or emoji
 }
 
-// foldedTokens are the folded words of q.
+// foldedTokens are the folded words of q, hyphenated compounds cut into their parts
+// ("Xebia-rapporten" → "xebia", "rapporten"), so that a name glued to a common word is found.
 func foldedTokens(q string) []string {
 	var out []string
 	for _, w := range text.Tokenize(q) {
-		if w = text.Fold(text.CleanToken(w)); w != "" {
-			out = append(out, w)
+		w = text.Fold(text.CleanToken(w))
+		if w == "" {
+			continue
 		}
+		if parts := strings.Split(w, "-"); len(parts) > 1 {
+			for _, p := range parts {
+				if p != "" {
+					out = append(out, p)
+				}
+			}
+			continue
+		}
+		out = append(out, w)
 	}
 	return out
 }
@@ -601,7 +613,7 @@ func stemMatch(tokens []string, name string) bool {
 }
 
 // wordRe finds the words of a question with their positions.
-var wordRe = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}.'’+#/-]*`)
+var wordRe = regexp.MustCompile(`[\p{L}\p{N}][\p{L}\p{N}.'’+#/]*`)
 
 // fuzzyWord returns the question word that misspells of a one-word name of six letters
 // or more ("sweds", "swedsh" for "swedish"): same first three letters, within two edits.
@@ -721,7 +733,7 @@ func span(q string, words, unknown []string) string {
 
 // reportFillers are the words that point at a report rather than at a subject ("the report",
 // "according to", "le rapport"): with a scope set, they have done their work.
-var reportFillers = fieldSet(`report reports write-up write-ups writeup article articles post posts blog version copy notes one
+var reportFillers = fieldSet(`report reports write-up write-ups writeup write article articles post posts blog version copy notes one
 	author authors writer auteur auteurs autor autors autoren autorin författare författaren forfattare forfattaren autore autori auteur
 	rapport rapports compte-rendu bericht berichte berichten berichts notizen rapporten rapporter rapporten artikel artikeln
 	informe informes articulo articulos relatorio relatorios resoconto resoconti verslag verslagen verslagje
