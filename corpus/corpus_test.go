@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -402,5 +403,34 @@ func TestEmptyMarkdownHeadingsAreNotText(t *testing.T) {
 				t.Errorf("heading %q became a sentence of %s", s, p.ID)
 			}
 		}
+	}
+}
+
+func TestCatalogGroupsReportsByEvent(t *testing.T) {
+	l := NewLoader([]string{"en", "fr"})
+	c := &Corpus{}
+	for name, src := range map[string]string{
+		"a.md": "---\ntitle: My notes from RustConf 2023\n---\nRustConf 2023 took place in Albuquerque, with talks on async Rust, embedded work and the compiler.\n",
+		"b.md": "---\ntitle: RustConf 2023, day two\n---\nThe second day of RustConf 2023 was about tooling, cargo and the way the compiler team plans its work.\n",
+		"c.md": "---\ntitle: Thoughts on testing\n---\nA post about testing that names no event at all, only the habits of a team that writes a lot of tests.\n",
+		"d.md": "---\ntitle: Devoxx France 2024\n---\nDevoxx France 2024 s'est tenue à Paris, avec des talks sur Java, l'architecture et l'intelligence artificielle.\n",
+	} {
+		d, err := l.Load(name, []byte(src), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Add(d)
+	}
+	cat := NewCatalog(c)
+	var labels []string
+	for _, e := range cat.Events {
+		labels = append(labels, fmt.Sprintf("%s=%d", e.Label(), len(e.Reports)))
+	}
+	want := []string{"RustConf 2023 (Albuquerque)=2", "Devoxx France 2024 (Paris)=1"}
+	if strings.Join(labels, "|") != strings.Join(want, "|") {
+		t.Errorf("events %v, want %v (ordered by year)", labels, want)
+	}
+	if len(cat.Orphans) != 1 || cat.Orphans[0] != "c" {
+		t.Errorf("orphans %v, want [c]", cat.Orphans)
 	}
 }

@@ -163,3 +163,49 @@ func TestIngest(t *testing.T) {
 		t.Errorf("the ingested report is not used by ask (exit %d): %s %s", code, out, errs)
 	}
 }
+
+// TestAskExplainAndPlan: ask --explain prints the plan, ask --json carries it, and sources lists
+// an event read from a report that has no event key.
+func TestAskExplainAndPlan(t *testing.T) {
+	out, errs, code := runCLI(t, nil, "ask", "--explain", "que dit le rapport suédois sur Kubeflow ?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"intent:", "scope:   KubeCon+CloudNativeCon 2019 Barcelona [kubecon-eu-2019-barcelona-cag.sv]", "subject: kubeflow"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ask --explain lacks %q:\n%s", want, out)
+		}
+	}
+	out, errs, code = runCLI(t, nil, "ask", "--json", "any notes from KubeCon India 2024?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var a struct {
+		NotFound bool `json:"not_found"`
+		Plan     struct {
+			Intent string `json:"intent"`
+			Scope  struct {
+				Unknown []string `json:"unknown"`
+			} `json:"scope"`
+		} `json:"plan"`
+	}
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatal(err)
+	}
+	if !a.NotFound || len(a.Plan.Scope.Unknown) == 0 {
+		t.Errorf("KubeCon India 2024: not_found %v, unknown scope %v", a.NotFound, a.Plan.Scope.Unknown)
+	}
+
+	dir := t.TempDir()
+	post := "+++\ntitle = \"My notes from RustConf 2023\"\n+++\nRustConf 2023 took place in Albuquerque in September, with talks on async, embedded Rust and the compiler.\n"
+	if err := os.WriteFile(filepath.Join(dir, "rustconf.md"), []byte(post), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code = runCLI(t, nil, "sources", "--reports", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "RustConf 2023 (Albuquerque) (read from the report)") {
+		t.Errorf("sources lacks the inferred event:\n%s", out)
+	}
+}
