@@ -72,7 +72,7 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 		conceptText = plan.Search
 	}
 	concepts := s.search.Concepts(conceptText, lang)
-	chosen, coverage := extract(q.Text, lang, hits, concepts)
+	chosen, coverage := extract(s.passages, q.Text, lang, hits, concepts)
 	if plan.Intent == question.IntentSummary && len(plan.Subject) == 0 && len(hits) > 0 {
 		chosen, coverage = summaryChoice(hits), 1
 	}
@@ -86,7 +86,7 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 			return Answer{Lang: lang, Plan: &plan}, err
 		}
 		others = outsideScope(others, plan.Scope.Reports)
-		if c2, cov2 := extract(q.Text, lang, others, concepts); covered(c2, cov2, concepts) {
+		if c2, cov2 := extract(s.passages, q.Text, lang, others, concepts); covered(c2, cov2, concepts) {
 			prefix = s.catalog.Sprintf(lang, i18n.AnswerScopeEmpty, s.scopeLabel(plan))
 			hits, chosen, coverage, ok = others, c2, cov2, true
 		}
@@ -265,7 +265,7 @@ func (s *Service) write(ctx context.Context, q Question, lang string, hits []ret
 		}
 		renumber[n] = len(cites) + 1
 		h := hits[n-1]
-		cites = append(cites, NewCitation(len(cites)+1, h, bestSentence(q.Text, h, concepts)))
+		cites = append(cites, NewCitation(len(cites)+1, h, bestSentence(s.passages, q.Text, h, concepts)))
 	}
 	text = markerRe.ReplaceAllStringFunc(text, func(m string) string {
 		var n int
@@ -284,8 +284,8 @@ func (s *Service) write(ctx context.Context, q Question, lang string, hits []ret
 }
 
 // bestSentence is the sentence of a cited passage that best matches the question, for the quote.
-func bestSentence(question string, h retrieval.Hit, concepts []retrieval.Concept) string {
-	chosen, _ := extract(question, "", []retrieval.Hit{h}, concepts)
+func bestSentence(pc *passageCache, question string, h retrieval.Hit, concepts []retrieval.Concept) string {
+	chosen, _ := extract(pc, question, "", []retrieval.Hit{h}, concepts)
 	if len(chosen) == 0 {
 		return firstSentence(h.Passage.Text)
 	}

@@ -29,7 +29,7 @@ func TestCalibrate(t *testing.T) {
 			t.Fatal(err)
 		}
 		concepts := svc.search.Concepts(q, lang)
-		chosen, cov := extract(q, lang, hits, concepts)
+		chosen, cov := extract(svc.passages, q, lang, hits, concepts)
 		verdict := covered(chosen, cov, concepts)
 		var cs []string
 		for _, c := range concepts {

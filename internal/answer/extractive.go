@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/language"
@@ -41,7 +42,7 @@ type candidate struct {
 
 // extract chooses up to three sentences that answer the question from the top passages, and
 // returns how much of the question the best one covers.
-func extract(question, lang string, hits []retrieval.Hit, concepts []retrieval.Concept) (chosen []candidate, coverage float64) {
+func extract(pc *passageCache, question, lang string, hits []retrieval.Hit, concepts []retrieval.Concept) (chosen []candidate, coverage float64) {
 	if len(hits) == 0 || len(concepts) == 0 {
 		return nil, 0
 	}
@@ -56,12 +57,12 @@ func extract(question, lang string, hits []retrieval.Hit, concepts []retrieval.C
 		if hi >= hitsRead {
 			break
 		}
-		sentences[hi] = corpus.Sentences(h.Passage.Text)
-		r := h.Report
-		context := wordSet(strings.Join(append(append([]string{h.Passage.Section, r.Title, r.OriginalTitle, r.Publisher, r.Event.Name, r.Event.City}, r.Authors...), r.Event.Aliases...), " "))
+		pw := pc.get(h)
+		sentences[hi] = pw.sentences
+		context := pw.context
 		credits := make([][]float64, len(sentences[hi]))
-		for si, s := range sentences[hi] {
-			ws := wordSet(s)
+		for si := range sentences[hi] {
+			ws := pw.words[si]
 			credits[si] = make([]float64, len(concepts))
 			for ci, con := range concepts {
 				w := conceptWeight(con)
@@ -240,6 +241,54 @@ func conceptWeight(c retrieval.Concept) float64 {
 		w *= 1.5
 	}
 	return w
+}
+
+// passageWords is what extract reads of a passage: its sentences, their words, and the words of
+// its context (section, report title, publisher, event).
+type passageWords struct {
+	sentences []string
+	words     []words
+	context   words
+}
+
+// passageCache keeps the words of the passages read so far: a corpus does not change under an
+// index, and splitting and folding the same passages for every question was a third of the
+// answer's time. It holds at most maxCachedPassages and starts over when full. The zero value
+// is not usable; a nil cache computes every time.
+type passageCache struct {
+	mu sync.Mutex
+	m  map[string]*passageWords
+}
+
+const maxCachedPassages = 20000
+
+func newPassageCache() *passageCache { return &passageCache{m: map[string]*passageWords{}} }
+
+func (c *passageCache) get(h retrieval.Hit) *passageWords {
+	if c != nil {
+		c.mu.Lock()
+		pw, ok := c.m[h.Passage.ID]
+		c.mu.Unlock()
+		if ok {
+			return pw
+		}
+	}
+	r := h.Report
+	pw := &passageWords{sentences: corpus.Sentences(h.Passage.Text)}
+	pw.words = make([]words, len(pw.sentences))
+	for i, s := range pw.sentences {
+		pw.words[i] = wordSet(s)
+	}
+	pw.context = wordSet(strings.Join(append(append([]string{h.Passage.Section, r.Title, r.OriginalTitle, r.Publisher, r.Event.Name, r.Event.City}, r.Authors...), r.Event.Aliases...), " "))
+	if c != nil {
+		c.mu.Lock()
+		if len(c.m) >= maxCachedPassages {
+			c.m = map[string]*passageWords{}
+		}
+		c.m[h.Passage.ID] = pw
+		c.mu.Unlock()
+	}
+	return pw
 }
 
 // wordSet is the folded text and the set of its words (and word parts), for matching concepts.

@@ -46,6 +46,8 @@ type Service struct {
 	langs []string
 	// cat is the catalog of events and reports, for naming scopes; may be nil.
 	cat *corpus.Catalog
+	// passages caches the words of the passages the answerer reads.
+	passages *passageCache
 }
 
 // Writer writes an answer with a language model; nil means extractive answers only.
@@ -99,6 +101,7 @@ func NewService(s Searcher, cat *i18n.Catalog, opts Options) *Service {
 		events:   opts.Events,
 		langs:    opts.CorpusLangs,
 		cat:      opts.Catalog,
+		passages: newPassageCache(),
 	}
 }
 
