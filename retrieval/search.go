@@ -404,7 +404,7 @@ func (ix *Index) closestWord(w string) string {
 			if []rune(v)[0] != rs[0] {
 				continue
 			}
-			d := editDistance(rs, []rune(v), limit)
+			d := text.EditDistance(rs, []rune(v), limit)
 			if d < bestD || d == bestD && (ix.df[v] > bestDF || ix.df[v] == bestDF && v < best) {
 				best, bestD, bestDF = v, d, ix.df[v]
 			}
@@ -414,30 +414,4 @@ func (ix *Index) closestWord(w string) string {
 		return ""
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance of a and b, or limit+1 once it must exceed limit.
-func editDistance(a, b []rune, limit int) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -22,11 +22,7 @@ func runAsk(ctx context.Context, env *environment, args []string) error {
 	asJSON := fs.Bool("json", false, "print the answer as JSON")
 	debug := fs.Bool("passages", false, "also print the retrieved passages and their ranks")
 	explain := fs.Bool("explain", false, "also print how the question was read: intent, scope, subject")
-	var reports []string
-	fs.Func("reports", "also load these report files or folders (comma-separated)", func(v string) error {
-		reports = append(reports, splitList(v)...)
-		return nil
-	})
+	reports := reportsFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -37,7 +33,7 @@ func runAsk(ctx context.Context, env *environment, args []string) error {
 	if *lang != "" && !i18n.IsSupported(i18n.Base(*lang)) {
 		return fmt.Errorf("--lang %q is not supported: use one of %s", *lang, strings.Join(i18n.Supported(), ", "))
 	}
-	a, err := env.openAppWith(ctx, reports)
+	a, err := env.openAppWith(ctx, *reports)
 	if err != nil {
 		return err
 	}

@@ -22,11 +22,7 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 	k := fs.Int("k", 10, "passages retrieved per question (MRR counts ranks up to 10)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	verbose := fs.Bool("v", false, "list every case")
-	var reports []string
-	fs.Func("reports", "also load these report files or folders (comma-separated; repeatable)", func(v string) error {
-		reports = append(reports, splitList(v)...)
-		return nil
-	})
+	reports := reportsFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,7 +38,7 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *cases, err)
 	}
-	a, err := env.openAppWith(ctx, reports)
+	a, err := env.openAppWith(ctx, *reports)
 	if err != nil {
 		return err
 	}
@@ -134,6 +130,17 @@ func (s evalSystem) Run(ctx context.Context, question string, depth int) (eval.R
 		}
 	}
 	return res, nil
+}
+
+// reportsFlag adds --reports to a command: report files or folders loaded beside the
+// configured ones (comma-separated, repeatable).
+func reportsFlag(fs *flag.FlagSet) *[]string {
+	var reports []string
+	fs.Func("reports", "also load these report files or folders (comma-separated; repeatable)", func(v string) error {
+		reports = append(reports, splitList(v)...)
+		return nil
+	})
+	return &reports
 }
 
 // splitList splits a comma-separated flag value, dropping empty items.

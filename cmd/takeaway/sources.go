@@ -14,15 +14,11 @@ func runSources(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("sources", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	asJSON := fs.Bool("json", false, "print the catalog as JSON")
-	var reports []string
-	fs.Func("reports", "also load these report files or folders (comma-separated)", func(v string) error {
-		reports = append(reports, splitList(v)...)
-		return nil
-	})
+	reports := reportsFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	a, err := env.openAppWith(ctx, reports)
+	a, err := env.openAppWith(ctx, *reports)
 	if err != nil {
 		return err
 	}

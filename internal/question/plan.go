@@ -324,7 +324,7 @@ func (p *Planner) Plan(q, lang string) Plan {
 		var hit []int
 		for _, i := range candidates {
 			for pl := range p.events[i].places {
-				if t == pl || (utf8.RuneCountInString(pl) >= 6 && editDistance(t, pl) <= maxEdits(pl)) {
+				if t == pl || (utf8.RuneCountInString(pl) >= 6 && text.EditDistance([]rune(t), []rune(pl), maxEdits(pl)) <= maxEdits(pl)) {
 					hit = append(hit, i)
 					break
 				}
@@ -624,7 +624,7 @@ func fuzzyWord(tokens []string, name string) string {
 	}
 	for _, t := range tokens {
 		rt := []rune(t)
-		if t != name && len(rt) >= 5 && string(rt[:3]) == string(rn[:3]) && editDistance(t, name) <= 2 {
+		if t != name && len(rt) >= 5 && string(rt[:3]) == string(rn[:3]) && text.EditDistance(rt, rn, 2) <= 2 {
 			return t
 		}
 	}
@@ -754,28 +754,6 @@ func maxEdits(s string) int {
 		return 2
 	}
 	return 1
-}
-
-// editDistance is the Levenshtein distance between two words, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // intersect keeps the IDs of b that are in a; when a is not yet narrowed, b itself.
