@@ -41,6 +41,10 @@ func NewCatalog(c *Corpus) *Catalog {
 			i = len(cat.Events)
 			index[key] = i
 			cat.Events = append(cat.Events, CatalogEvent{Event: r.Event})
+		} else {
+			// Reports of one event each know part of it (one names the city, another the
+			// dates): the catalog keeps what any of them knows, whatever their order.
+			cat.Events[i].Event = mergeEvent(cat.Events[i].Event, r.Event)
 		}
 		cat.Events[i].Reports = append(cat.Events[i].Reports, r.ID)
 	}
@@ -52,6 +56,27 @@ func NewCatalog(c *Corpus) *Catalog {
 		return a.Name < b.Name
 	})
 	return cat
+}
+
+// ApplyTo gives every report of c its event as the catalog knows it (merged from all the
+// reports about it), so that each report is indexed with the city another report named.
+func (c *Catalog) ApplyTo(corp *Corpus) {
+	byReport := map[string]Event{}
+	for _, e := range c.Events {
+		for _, id := range e.Reports {
+			byReport[id] = e.Event
+		}
+	}
+	for i, r := range corp.Reports {
+		if e, ok := byReport[r.ID]; ok {
+			corp.Reports[i].Event = e
+		}
+	}
+	for i, r := range c.Reports {
+		if e, ok := byReport[r.ID]; ok {
+			c.Reports[i].Event = e
+		}
+	}
 }
 
 // Report returns a report by ID.
@@ -84,4 +109,35 @@ func (c *Catalog) Covered() []string {
 		out = append(out, e.Label())
 	}
 	return out
+}
+
+// mergeEvent fills a's empty fields from b and joins their aliases; where both know a field,
+// the smaller value wins, so that the result does not depend on which report came first.
+func mergeEvent(a, b Event) Event {
+	pick := func(x, y string) string {
+		switch {
+		case x == "":
+			return y
+		case y == "" || x <= y:
+			return x
+		}
+		return y
+	}
+	a.City, a.Country = pick(a.City, b.City), pick(a.Country, b.Country)
+	a.Start, a.End = pick(a.Start, b.Start), pick(a.End, b.End)
+	if a.Year == 0 || b.Year != 0 && b.Year < a.Year {
+		a.Year = b.Year
+	}
+	seen := map[string]bool{}
+	var aliases []string
+	for _, x := range append(append([]string(nil), a.Aliases...), b.Aliases...) {
+		if !seen[x] {
+			seen[x] = true
+			aliases = append(aliases, x)
+		}
+	}
+	sort.Strings(aliases)
+	a.Aliases = aliases
+	a.Inferred = a.Inferred && b.Inferred
+	return a
 }

@@ -70,6 +70,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics
 		}
 	}
 
+	catalog := corpus.NewCatalog(c)
+	catalog.ApplyTo(c)
 	stops, err := stopwords.Load()
 	if err != nil {
 		return nil, err
@@ -111,7 +113,6 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics
 	if err != nil {
 		return nil, err
 	}
-	catalog := corpus.NewCatalog(c)
 	var topics []string
 	for _, r := range c.Reports {
 		topic := r.Title
