@@ -56,16 +56,17 @@ var whatlangCodes = map[string]whatlanggo.Lang{
 	"es": whatlanggo.Spa, "pt": whatlanggo.Por, "it": whatlanggo.Ita, "nl": whatlanggo.Nld,
 }
 
-// functionWords are the short, frequent words that identify a language in a few-word question.
+// functionWords are the short, frequent words that identify a language in a few-word question,
+// greetings and thanks included ("merci !", "tack").
 var functionWords = map[string]string{
-	"en": "what which who whom whose when where why how is are was were the a an of and to in on for does did do with about at from this that these those there many much",
-	"fr": "que quoi qui quel quelle quels quelles quand où pourquoi comment combien est sont était le la les un une des du de et à au aux en sur pour avec qu'est-ce qu'a qu'il y a-t-il ce cette ces il elle ont",
-	"sv": "vad vilka vilken vilket vem när var varför hur är var den det de en ett och att på för med om av till från som gjorde har hade många mycket under",
-	"de": "was welche welcher welches wer wann wo warum wie ist sind war waren der die das ein eine und zu im in auf für mit über von den dem des hat haben viele",
-	"es": "qué que cuál cuáles quién quiénes cuándo dónde por cómo cuántos cuántas es son fue el la los las un una y de del en para con sobre hay se",
-	"pt": "que qual quais quem quando onde porque como quantos quantas é são foi o a os as um uma e de do da em para com sobre há não",
-	"it": "che cosa quale quali chi quando dove perché come quanti quante è sono era il lo la gli le un una e di del della in per con su ha hanno",
-	"nl": "wat welke wie wanneer waar waarom hoe is zijn was de het een en van in op voor met over hoeveel heeft hebben er",
+	"en": "what which who whom whose when where why how is are was were the a an of and to in on for does did do with about at from this that these those there many much hi hello hey thanks thank great",
+	"fr": "que quoi qui quel quelle quels quelles quand où pourquoi comment combien est sont était le la les un une des du de et à au aux en sur pour avec qu'est-ce qu'a qu'il y a-t-il ce cette ces il elle ont merci bonjour salut coucou",
+	"sv": "vad vilka vilken vilket vem när var varför hur är var den det de en ett och att på för med om av till från som gjorde har hade många mycket under hej tack",
+	"de": "was welche welcher welches wer wann wo warum wie ist sind war waren der die das ein eine und zu im in auf für mit über von den dem des hat haben viele hallo danke",
+	"es": "qué que cuál cuáles quién quiénes cuándo dónde por cómo cuántos cuántas es son fue el la los las un una y de del en para con sobre hay se hola gracias",
+	"pt": "que qual quais quem quando onde porque como quantos quantas é são foi o a os as um uma e de do da em para com sobre há não olá obrigado obrigada",
+	"it": "che cosa quale quali chi quando dove perché come quanti quante è sono era il lo la gli le un una e di del della in per con su ha hanno ciao grazie",
+	"nl": "wat welke wie wanneer waar waarom hoe is zijn was de het een en van in op voor met over hoeveel heeft hebben er bedankt dankjewel",
 }
 
 // Detect returns the language of text. Sure is false when the text is too short or too mixed to tell.
