@@ -212,18 +212,61 @@ var (
 // Plan computes the plan of a question written in lang.
 func (p *Planner) Plan(q, lang string) Plan {
 	plan := Plan{Question: q, Lang: lang, Intent: detectIntent(q, lang)}
-	var named []string // surfaces to set aside from the subject
 	s := &plan.Scope
 	folded := text.Fold(q)
 	tokens := foldedTokens(q)
 
+	named, seriesWords, narrowed := p.eventScope(q, folded, tokens, s)
+	named, narrowed = p.reportScope(q, folded, tokens, s, named, narrowed)
+	if narrowed && len(s.Reports) == 0 && !s.Outside() {
+		// Each part of the scope exists, but together they name no report ("the Swedish report
+		// on Copenhagen").
+		s.Unknown = append(s.Unknown, strings.Join(dedupe(named), " + "))
+	}
+	s.Reports = dedupe(s.Reports)
+	s.Named = dedupe(named)
+	if s.Outside() {
+		s.OutsideText = span(q, append(append(append([]string(nil), s.Unknown...), s.Named...), seriesWords...), s.Unknown)
+	}
+
+	plan.Search = removeWords(q, s.Named, s.Limited() || plan.Intent == IntentSummary || plan.Intent == IntentSources)
+	if plan.Intent == IntentOpinion {
+		// "what was the mood about Istio", "is it worth it": the words that ask for an opinion
+		// say what kind of answer is wanted, not what it is about.
+		if rest := strings.TrimSpace(intentPattern(IntentOpinion).ReplaceAllString(plan.Search, " ")); rest != "" {
+			plan.Search = strings.Join(strings.Fields(rest), " ")
+		}
+	}
+	plan.Subject = p.subject(plan.Search, lang, plan.Intent)
+	if plan.Intent == IntentSources && len(plan.Subject) == 0 && s.Limited() {
+		// "Who wrote the Swedish one?": the passages that present the report (its byline, its
+		// note on the original) hold its authors' and publisher's names.
+		var who []string
+		for _, id := range s.Reports {
+			if r, ok := p.cat.Report(id); ok {
+				who = append(append(who, r.Publisher), r.Authors...)
+			}
+		}
+		plan.Search = strings.TrimSpace(plan.Search + " " + strings.Join(dedupe(who), " "))
+	}
+	generic := plan.Intent == IntentFact || plan.Intent == IntentYesNo || plan.Intent == IntentList || plan.Intent == IntentOpinion
+	if generic && !s.Limited() && !s.Outside() && isChatter(q, p.analyzer.Terms(q, lang)) {
+		plan.Intent, plan.Subject = IntentChatter, nil
+	}
+	return plan
+}
+
+// eventScope narrows the catalog's events by what the question names: aliases, series words,
+// places in any language (misspelt within an edit or two), years. A mention that matches no
+// event, and that the corpus never mentions or that qualifies a named series, goes to Unknown.
+// It returns the surfaces that set the scope, the series words seen, and whether it narrowed.
+func (p *Planner) eventScope(q, folded string, tokens []string, s *Scope) (named, seriesWords []string, narrowed bool) {
 	// Events: series words, places, years and aliases narrow the candidates in turn. A mention
 	// that matches no event and that the corpus never mentions puts the question outside.
 	candidates := make([]int, len(p.events))
 	for i := range candidates {
 		candidates[i] = i
 	}
-	narrowed := false
 	narrow := func(surface string, keep func(eventKeys) bool, outsideIfNone bool) {
 		var next []int
 		for _, i := range candidates {
@@ -255,7 +298,6 @@ func (p *Planner) Plan(q, lang string) Plan {
 	// Once a series is named, a place or year none of its events has is outside too ("JavaLand
 	// 2019"), even if the corpus mentions that year elsewhere.
 	series := false
-	var seriesWords []string
 	for _, t := range tokens {
 		inSeries := false
 		for _, e := range p.events {
@@ -360,6 +402,12 @@ func (p *Planner) Plan(q, lang string) Plan {
 		s.Reports = reports
 	}
 
+	return named, seriesWords, narrowed
+}
+
+// reportScope narrows to reports by their language, publisher or author, and a day of the
+// event, intersecting with what the events left.
+func (p *Planner) reportScope(q, folded string, tokens []string, s *Scope, named []string, narrowed bool) ([]string, bool) {
 	// Reports: by language, publisher or author, and a day of the event.
 	var byLang []string
 	for _, name := range sortedKeys(p.langNames) {
@@ -401,42 +449,7 @@ func (p *Planner) Plan(q, lang string) Plan {
 		s.Reports = ids
 		named = append(named, surface)
 	}
-	if narrowed && len(s.Reports) == 0 && !s.Outside() {
-		// Each part of the scope exists, but together they name no report ("the Swedish report
-		// on Copenhagen").
-		s.Unknown = append(s.Unknown, strings.Join(dedupe(named), " + "))
-	}
-	s.Reports = dedupe(s.Reports)
-	s.Named = dedupe(named)
-	if s.Outside() {
-		s.OutsideText = span(q, append(append(append([]string(nil), s.Unknown...), s.Named...), seriesWords...), s.Unknown)
-	}
-
-	plan.Search = removeWords(q, s.Named, s.Limited() || plan.Intent == IntentSummary || plan.Intent == IntentSources)
-	if plan.Intent == IntentOpinion {
-		// "what was the mood about Istio", "is it worth it": the words that ask for an opinion
-		// say what kind of answer is wanted, not what it is about.
-		if rest := strings.TrimSpace(intentPattern(IntentOpinion).ReplaceAllString(plan.Search, " ")); rest != "" {
-			plan.Search = strings.Join(strings.Fields(rest), " ")
-		}
-	}
-	plan.Subject = p.subject(plan.Search, lang, plan.Intent)
-	if plan.Intent == IntentSources && len(plan.Subject) == 0 && s.Limited() {
-		// "Who wrote the Swedish one?": the passages that present the report (its byline, its
-		// note on the original) hold its authors' and publisher's names.
-		var who []string
-		for _, id := range s.Reports {
-			if r, ok := p.cat.Report(id); ok {
-				who = append(append(who, r.Publisher), r.Authors...)
-			}
-		}
-		plan.Search = strings.TrimSpace(plan.Search + " " + strings.Join(dedupe(who), " "))
-	}
-	generic := plan.Intent == IntentFact || plan.Intent == IntentYesNo || plan.Intent == IntentList || plan.Intent == IntentOpinion
-	if generic && !s.Limited() && !s.Outside() && isChatter(q, p.analyzer.Terms(q, lang)) {
-		plan.Intent, plan.Subject = IntentChatter, nil
-	}
-	return plan
+	return named, narrowed
 }
 
 // subject is the content terms of the search text, without the words that only say what kind
