@@ -49,7 +49,15 @@ var intentRules = []struct {
 var chatterWords = strings.Fields(`hi hello hey heya hiya yo hej hallo hola ciao salut bonjour bonsoir coucou olá ola oi moin servus
 	thanks thank thx ty cheers merci danke tack tak gracias grazie obrigado obrigada bedankt dank dankjewel
 	you you're youre are is great awesome cool nice good perfect super top bravo lol haha ok okay k yes no yep nope
-	morning evening bot takeaway test ping please sorry wow
+	morning evening bot takeaway test ping please sorry wow bye goodbye awesome help can do doing going
+	beaucoup bonne journee journée soiree soirée ca ça va aide
+	schon schön vielen dank tschuss tschüss gehts geht's hilfe guten tag
+	mycket hej hejdå lage läget hjalp hjälp
+	muchas tal adios adiós buenas ayuda
+	mille come aiuto
+	muito tudo bem tchau ajuda
+	hoi hoe gaat het doei hulp
+	göra faire sais kannst machen puedes hacer puoi fare podes fazer kun je doen
 	你好 谢谢 多谢 ありがとう こんにちは どうも 안녕하세요 감사합니다 спасибо привет dzięki cześć teşekkürler merhaba شكرا مرحبا`)
 
 // words compiles a pattern whose \b are word boundaries in any script (Go's \b only knows

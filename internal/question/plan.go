@@ -462,7 +462,7 @@ func (p *Planner) subject(search, lang string, intent Intent) []string {
 	terms := p.analyzer.Terms(rest, lang)
 	out := terms[:0]
 	for _, t := range terms {
-		if !slices.Contains(chatterWords, t) || p.known(t) && utf8.RuneCountInString(t) > 4 {
+		if !isChatterWord(t) || p.known(t) && utf8.RuneCountInString(t) > 4 {
 			out = append(out, t)
 		}
 	}
@@ -545,13 +545,18 @@ func looksLikeEventWord(t string) bool {
 	return false
 }
 
+// isChatterWord reports whether a folded word is a greeting, thanks or small talk.
+func isChatterWord(t string) bool {
+	return slices.ContainsFunc(chatterWords, func(w string) bool { return text.Fold(w) == t })
+}
+
 func isChatter(q string, terms []string) bool {
 	content := 0
 	for _, t := range terms {
 		if utf8.RuneCountInString(t) <= 2 && !text.IsHanWord([]rune(t)) {
 			continue // "re" of "you're"
 		}
-		if !slices.Contains(chatterWords, t) {
+		if !isChatterWord(t) {
 			return false
 		}
 		content++
