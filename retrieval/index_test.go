@@ -356,3 +356,16 @@ func TestMisspeltWordsGetTheirCorrection(t *testing.T) {
 		t.Error("a misspelt question did not find the Spotify passage")
 	}
 }
+
+// TestAccentedWordsReachTheirPassages: the full-text side gets words as written, so that a
+// Swedish question word meets the Swedish report ("säkerhet" is not "sakerhet" to its stemmer).
+func TestAccentedWordsReachTheirPassages(t *testing.T) {
+	_, ix := testIndex(t)
+	hits, err := ix.Search(context.Background(), Query{Text: "säkerhet", Lang: "sv", K: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) == 0 || hits[0].LexicalRank == 0 {
+		t.Fatalf("no full-text hit for säkerhet: %+v", hits)
+	}
+}

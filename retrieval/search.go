@@ -69,11 +69,13 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if q.K <= 0 {
 		q.K = 5
 	}
-	terms := ix.withCorrections(ix.analyzer.Terms(q.Text, q.Lang))
+	// The full-text side gets the words as written: its analyzers fold what they fold (the
+	// French light stemmer drops accents, the Swedish one does not).
+	terms := ix.withCorrections(ix.analyzer.QueryTerms(q.Text, q.Lang))
 	targets := ix.langsOfCorpus
-	translations := ix.analyzer.Translate(q.Text, q.Lang, targets)
+	translations := ix.analyzer.TranslateWritten(q.Text, q.Lang, targets)
 	for _, l := range sortedKeys(q.Translations) {
-		translations[l] = append(translations[l], ix.analyzer.Terms(q.Translations[l], l)...)
+		translations[l] = append(translations[l], ix.analyzer.QueryTerms(q.Translations[l], l)...)
 	}
 
 	// The full-text search runs while the question is embedded and the dense index scanned:
@@ -378,6 +380,7 @@ func (ix *Index) Known(term string) bool { return ix.known(term) }
 func (ix *Index) withCorrections(terms []string) []string {
 	out := terms
 	for _, t := range terms {
+		t = text.Fold(t)
 		rs := []rune(t)
 		if len(rs) < 5 || text.IsHanWord(rs) || ix.vocab[t] || ix.vocab[stemKey(t)] || strings.ContainsAny(t, "0123456789") {
 			continue

@@ -52,7 +52,13 @@ func NewAnalyzer(g *Glossary, stops map[string]map[string]bool) (*Analyzer, erro
 // Translate returns, per target language, the glossary forms of the question's phrases, leaving
 // out function words: Swedish "är" ("is") folds onto "år" ("year") and must not bring "année".
 func (a *Analyzer) Translate(text, lang string, targets []string) map[string][]string {
-	return a.glossary.translate(text, lang, targets, func(surface string) bool { return a.IsStop(lang, surface) })
+	return a.glossary.translate(text, lang, targets, func(surface string) bool { return a.IsStop(lang, surface) }, false)
+}
+
+// TranslateWritten is Translate with the forms as the glossary writes them (accents kept), for
+// the full-text index.
+func (a *Analyzer) TranslateWritten(text, lang string, targets []string) map[string][]string {
+	return a.glossary.translate(text, lang, targets, func(surface string) bool { return a.IsStop(lang, surface) }, true)
 }
 
 // Glossary returns the analyzer's glossary.
@@ -69,28 +75,36 @@ func (a *Analyzer) IsStop(lang, word string) bool {
 
 // Terms are the content words of a question: folded, without the language's function and
 // question words. Chinese and Japanese keep their runs (the analyzer makes bigrams of them).
-func (a *Analyzer) Terms(text, lang string) []string {
-	folded := Fold(text)
+func (a *Analyzer) Terms(text, lang string) []string { return a.terms(text, lang, Words) }
+
+// QueryTerms are Terms as written (lower-cased, accents kept), for the full-text index.
+func (a *Analyzer) QueryTerms(text, lang string) []string {
+	return a.terms(strings.ToLower(text), lang, LowerWords)
+}
+
+func (a *Analyzer) terms(s, lang string, split func(string) []string) []string {
 	if words, ok := a.cjkWords[lang]; ok {
+		s = Fold(s)
 		for _, w := range words {
-			folded = strings.ReplaceAll(folded, w, " ")
+			s = strings.ReplaceAll(s, w, " ")
 		}
 		if lang == "ja" {
 			// Hiragana are particles and endings; the subject is in kanji, katakana and Latin.
-			folded = strings.Map(func(r rune) rune {
+			s = strings.Map(func(r rune) rune {
 				if unicode.Is(unicode.Hiragana, r) {
 					return ' '
 				}
 				return r
-			}, folded)
+			}, s)
 		}
 	}
 	var out []string
-	for _, t := range Words(folded) {
-		if t == "" || a.IsStop(lang, t) {
+	for _, t := range split(s) {
+		f := Fold(t)
+		if t == "" || a.IsStop(lang, f) {
 			continue
 		}
-		if parts := strings.FieldsFunc(t, func(r rune) bool { return r == '-' || r == '/' || r == '.' }); len(parts) > 1 {
+		if parts := strings.FieldsFunc(f, func(r rune) bool { return r == '-' || r == '/' || r == '.' }); len(parts) > 1 {
 			content := 0
 			for _, p := range parts {
 				if !a.IsStop(lang, p) && len([]rune(p)) > 1 {

@@ -25,8 +25,10 @@ func GlossaryLangs() []string { return append([]string(nil), glossaryLangs...) }
 type Glossary struct {
 	// entries maps a language and a folded surface form to the concepts it belongs to.
 	entries map[string]map[string][]int
-	// concepts holds, per concept, the surface forms by language.
+	// concepts holds, per concept, the folded surface forms by language; written holds the
+	// same forms as the glossary writes them (lower case, accents kept).
 	concepts []map[string][]string
+	written  []map[string][]string
 	// longest is the longest surface form in words (Latin) per language.
 	longest int
 }
@@ -47,15 +49,17 @@ func ParseGlossary(src string) (*Glossary, error) {
 		if len(cols) != len(glossaryLangs) {
 			return nil, fmt.Errorf("glossary line %d: %d columns, want %d (%s)", line, len(cols), len(glossaryLangs), strings.Join(glossaryLangs, " "))
 		}
-		concept := map[string][]string{}
+		concept, written := map[string][]string{}, map[string][]string{}
 		for i, col := range cols {
 			l := glossaryLangs[i]
-			for _, form := range strings.Split(col, "|") {
-				form = Fold(strings.TrimSpace(form))
+			for _, raw := range strings.Split(col, "|") {
+				raw = strings.ToLower(strings.TrimSpace(raw))
+				form := Fold(raw)
 				if form == "" {
 					continue
 				}
 				concept[l] = append(concept[l], form)
+				written[l] = append(written[l], raw)
 				if g.entries[l] == nil {
 					g.entries[l] = map[string][]int{}
 				}
@@ -66,6 +70,7 @@ func ParseGlossary(src string) (*Glossary, error) {
 			}
 		}
 		g.concepts = append(g.concepts, concept)
+		g.written = append(g.written, written)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("glossary: %w", err)
@@ -163,10 +168,10 @@ func matchesOf(surface string, ids []int) []Match {
 
 // Translate returns, per target language, the forms of the glossary phrases found in text.
 func (g *Glossary) Translate(text, lang string, targets []string) map[string][]string {
-	return g.translate(text, lang, targets, func(string) bool { return false })
+	return g.translate(text, lang, targets, func(string) bool { return false }, false)
 }
 
-func (g *Glossary) translate(text, lang string, targets []string, skip func(surface string) bool) map[string][]string {
+func (g *Glossary) translate(text, lang string, targets []string, skip func(surface string) bool, asWritten bool) map[string][]string {
 	out := map[string][]string{}
 	seen := map[string]bool{}
 	for _, m := range g.Matches(text, lang) {
@@ -175,6 +180,9 @@ func (g *Glossary) translate(text, lang string, targets []string, skip func(surf
 		}
 		for _, t := range targets {
 			forms := g.concepts[m.Concept][t]
+			if asWritten {
+				forms = g.written[m.Concept][t]
+			}
 			for _, f := range forms[:min(len(forms), maxForms)] {
 				if !seen[t+"\x00"+f] {
 					seen[t+"\x00"+f] = true

@@ -70,14 +70,21 @@ func isHan(r rune) bool {
 // Words folds text and returns its words, plus the parts of hyphenated, slashed and camel-case
 // words ("CPU-kärnor" → cpu-karnor, cpu, karnor; "IPv4/IPv6" → ipv4, ipv6; "kindKubernetes" →
 // kind, kubernetes), so that each part can be matched alone.
-func Words(text string) []string {
+func Words(text string) []string { return words(text, Fold) }
+
+// LowerWords is Words with letters lower-cased but accents kept, for the full-text index,
+// whose analyzers see the text as it is written ("säkerhet" is not "sakerhet" to a Swedish
+// stemmer).
+func LowerWords(text string) []string { return words(text, strings.ToLower) }
+
+func words(text string, norm func(string) string) []string {
 	var out []string
 	for _, raw := range Tokenize(text) {
 		raw = CleanToken(raw)
 		if raw == "" {
 			continue
 		}
-		w := Fold(raw)
+		w := norm(raw)
 		out = append(out, w)
 		parts := strings.FieldsFunc(raw, func(r rune) bool { return r == '-' || r == '/' || r == '.' })
 		var split []string
@@ -86,7 +93,7 @@ func Words(text string) []string {
 		}
 		if len(split) > 1 {
 			for _, p := range split {
-				if p = Fold(p); len([]rune(p)) >= 2 {
+				if p = norm(p); len([]rune(p)) >= 2 {
 					out = append(out, p)
 				}
 			}
