@@ -125,7 +125,9 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		ix.passages[p.ID] = i
 		r := ix.reports[p.ReportID]
 		carried := carriedContext(c.Passages, i)
-		docs[i] = lexicalDoc{ID: p.ID, Report: p.ReportID, Lang: p.Lang, Text: p.Section + "\n" + p.Text, Meta: headers[p.ReportID] + "\n" + p.Section + "\n" + carried}
+		// Han characters are indexed in one form (Japanese and Traditional as Simplified), the
+		// form questions are searched in; everything else as written.
+		docs[i] = lexicalDoc{ID: p.ID, Report: p.ReportID, Lang: p.Lang, Text: text.FoldHan(p.Section + "\n" + p.Text), Meta: text.FoldHan(headers[p.ReportID] + "\n" + p.Section + "\n" + carried)}
 		denseTexts[i] = r.Title + " · " + r.Event.City + " · " + p.Section + " · " + carried + "\n" + p.Text
 		ix.anchors[p.ID] = anchorTokens(p.Text)
 		ix.names[p.ID] = anchorTokens(p.Text + "\n" + p.Section + "\n" + carried)

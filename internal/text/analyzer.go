@@ -41,7 +41,10 @@ func NewAnalyzer(g *Glossary, stops map[string]map[string]bool) (*Analyzer, erro
 			a.question[lang][Fold(w)] = true
 		}
 		if lang == "zh" || lang == "ja" {
-			sorted := append([]string(nil), ws...)
+			var sorted []string
+			for _, w := range ws {
+				sorted = append(sorted, Fold(w))
+			}
 			sort.SliceStable(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
 			a.cjkWords[lang] = sorted
 		}
@@ -79,7 +82,7 @@ func (a *Analyzer) Terms(text, lang string) []string { return a.terms(text, lang
 
 // QueryTerms are Terms as written (lower-cased, accents kept), for the full-text index.
 func (a *Analyzer) QueryTerms(text, lang string) []string {
-	return a.terms(strings.ToLower(text), lang, LowerWords)
+	return a.terms(FoldHan(strings.ToLower(text)), lang, LowerWords)
 }
 
 func (a *Analyzer) terms(s, lang string, split func(string) []string) []string {

@@ -53,7 +53,7 @@ func ParseGlossary(src string) (*Glossary, error) {
 		for i, col := range cols {
 			l := glossaryLangs[i]
 			for _, raw := range strings.Split(col, "|") {
-				raw = strings.ToLower(strings.TrimSpace(raw))
+				raw = FoldHan(strings.ToLower(strings.TrimSpace(raw)))
 				form := Fold(raw)
 				if form == "" {
 					continue

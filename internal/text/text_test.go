@@ -111,3 +111,14 @@ func TestTokenizeCutsAtScriptChanges(t *testing.T) {
 		}
 	}
 }
+
+func TestHanVariantsFoldToOneForm(t *testing.T) {
+	for a, b := range map[string]string{"福岡": "福冈", "東京": "东京", "駅": "驿", "會議": "会议", "会議": "会议"} {
+		if Fold(a) != Fold(b) {
+			t.Errorf("Fold(%q) = %q, Fold(%q) = %q: want one form", a, Fold(a), b, Fold(b))
+		}
+	}
+	if got := Tokenize("2025年福冈那场"); len(got) != 2 || got[0] != "2025" {
+		t.Errorf("Tokenize cut %v: want the year apart from the Han run", got)
+	}
+}

@@ -5,6 +5,7 @@
 package text
 
 import (
+	_ "embed"
 	"strings"
 	"unicode"
 
@@ -22,7 +23,10 @@ func Tokenize(s string) []string {
 		start := 0
 		rs := []rune(f)
 		for i := 1; i < len(rs); i++ {
-			if a, b := scriptOf(rs[i-1]), scriptOf(rs[i]); a != b && a != scriptCommon && b != scriptCommon {
+			a, b := scriptOf(rs[i-1]), scriptOf(rs[i])
+			// Digits go with Latin letters ("k8s", "IPv4") but not with Han ("2025年福冈").
+			digitHan := a == scriptCommon && b == scriptHan && unicode.IsDigit(rs[i-1]) || a == scriptHan && b == scriptCommon && unicode.IsDigit(rs[i])
+			if digitHan || a != b && a != scriptCommon && b != scriptCommon {
 				out = append(out, string(rs[start:i]))
 				start = i
 			}
@@ -75,7 +79,9 @@ func Words(text string) []string { return words(text, Fold) }
 // LowerWords is Words with letters lower-cased but accents kept, for the full-text index,
 // whose analyzers see the text as it is written ("säkerhet" is not "sakerhet" to a Swedish
 // stemmer).
-func LowerWords(text string) []string { return words(text, strings.ToLower) }
+func LowerWords(text string) []string {
+	return words(text, func(s string) string { return FoldHan(strings.ToLower(s)) })
+}
 
 func words(text string, norm func(string) string) []string {
 	var out []string
@@ -146,7 +152,9 @@ func IsHanWord(rs []rune) bool {
 	return false
 }
 
-// Fold lower-cases and strips accents, so that "détection" meets "detection".
+// Fold lower-cases, strips accents from Latin letters and brings Han characters to one form
+// (Japanese and Traditional to Simplified), so that "détection" meets "detection" and 福岡
+// meets 福冈.
 func Fold(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
@@ -171,7 +179,46 @@ func Fold(s string) string {
 			prev = r
 		}
 	}
-	return norm.NFC.String(b.String())
+	return FoldHan(norm.NFC.String(b.String()))
+}
+
+// hanTSV maps Han characters to the form text is folded to; generated from OpenCC's tables
+// by gen_han.go (origin and licence in its header).
+//
+//go:embed han.tsv
+var hanTSV string
+
+// hanFold is hanTSV parsed: fixed data, like the unicode package's tables.
+var hanFold = parseHan(hanTSV)
+
+func parseHan(src string) map[rune]rune {
+	out := map[rune]rune{}
+	for _, line := range strings.Split(src, "\n") {
+		from, to, ok := strings.Cut(line, "\t")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f, t := []rune(from), []rune(to)
+		if len(f) == 1 && len(t) == 1 {
+			out[f[0]] = t[0]
+		}
+	}
+	return out
+}
+
+// FoldHan brings the Han characters of s to one form and leaves everything else as it is.
+func FoldHan(s string) string {
+	for _, r := range s {
+		if _, ok := hanFold[r]; ok {
+			return strings.Map(func(r rune) rune {
+				if f, ok := hanFold[r]; ok {
+					return f
+				}
+				return r
+			}, s)
+		}
+	}
+	return s
 }
 
 // EditDistance is the Levenshtein distance of a and b in runes, or limit+1 once it must exceed
