@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -74,7 +76,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	terms := ix.withCorrections(ix.analyzer.QueryTerms(q.Text, q.Lang))
 	targets := ix.langsOfCorpus
 	translations := ix.analyzer.TranslateWritten(q.Text, q.Lang, targets)
-	for _, l := range sortedKeys(q.Translations) {
+	for _, l := range slices.Sorted(maps.Keys(q.Translations)) {
 		translations[l] = append(translations[l], ix.analyzer.QueryTerms(q.Translations[l], l)...)
 	}
 
@@ -96,10 +98,10 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	}()
 
 	denseText := q.Text
-	for _, l := range sortedKeys(translations) {
+	for _, l := range slices.Sorted(maps.Keys(translations)) {
 		denseText += " " + strings.Join(translations[l], " ")
 	}
-	for _, l := range sortedKeys(q.Translations) {
+	for _, l := range slices.Sorted(maps.Keys(q.Translations)) {
 		denseText += " " + q.Translations[l]
 	}
 	// A provider embedder may be down: the full-text side still answers.
@@ -195,7 +197,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	if names := ix.questionNames(q.Text); len(names) > 0 {
 		// Sums run in a fixed order: float addition is not associative, and map order would
 		// make two runs of one question rank differently.
-		keys := sortedKeys(names)
+		keys := slices.Sorted(maps.Keys(names))
 		total := 0.0
 		for _, n := range keys {
 			total += names[n]
@@ -286,15 +288,6 @@ func shortHash(s string) string {
 }
 
 func sqrt(x float64) float64 { return math.Sqrt(x) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // questionNames returns the names of a question that the corpus knows, with their IDF.
 func (ix *Index) questionNames(question string) map[string]float64 {

@@ -5,6 +5,7 @@ package question
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -410,7 +411,7 @@ func (p *Planner) eventScope(q, folded string, tokens []string, s *Scope) (named
 func (p *Planner) reportScope(q, folded string, tokens []string, s *Scope, named []string, narrowed bool) ([]string, bool) {
 	// Reports: by language, publisher or author, and a day of the event.
 	var byLang []string
-	for _, name := range sortedKeys(p.langNames) {
+	for _, name := range slices.Sorted(maps.Keys(p.langNames)) {
 		l := p.langNames[name]
 		fuzzy := fuzzyWord(tokens, name)
 		if containsPhrase(folded, tokens, name) || stemMatch(tokens, name) || fuzzy != "" {
@@ -434,7 +435,7 @@ func (p *Planner) reportScope(q, folded string, tokens []string, s *Scope, named
 		narrowed = true
 	}
 	var byPeople []string
-	for _, who := range sortedKeys(p.people) {
+	for _, who := range slices.Sorted(maps.Keys(p.people)) {
 		if containsPhrase(folded, tokens, who) {
 			byPeople = append(byPeople, p.people[who]...)
 			named = append(named, who)
@@ -796,15 +797,6 @@ func dedupe(in []string) []string {
 		}
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Unscoped is the plan of a question when no catalog is at hand: its intent, no scope, the
