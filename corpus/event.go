@@ -25,7 +25,7 @@ var (
 
 // notPlaces are capitalised words that follow a preposition without naming a place: months,
 // days of the week, and the words of conference names, in the supported languages.
-var notPlaces = fieldSet(`january february march april may june july august september october november december
+var notPlaces = text.FieldSet(`january february march april may june july august september october november december
 		janvier février mars avril mai juin juillet août septembre octobre novembre décembre
 		januar februar märz juni juli oktober dezember enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
 		gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre janeiro fevereiro março maio junho julho setembro outubro novembro dezembro
@@ -35,13 +35,6 @@ var notPlaces = fieldSet(`january february march april may june july august sept
 		måndag tisdag onsdag torsdag fredag lördag söndag the a an my our this that kubernetes linux java go python rust docker
 		europe europa asia america north south east west day days keynote keynotes track talk talks session sessions`)
 
-func fieldSet(s string) map[string]bool {
-	out := map[string]bool{}
-	for _, w := range strings.Fields(s) {
-		out[w] = true
-	}
-	return out
-}
 
 // EventGuess is what a report's own words say about its event.
 type EventGuess struct {

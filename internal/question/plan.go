@@ -752,7 +752,7 @@ func span(q string, words, unknown []string) string {
 
 // reportFillers are the words that point at a report rather than at a subject ("the report",
 // "according to", "le rapport"): with a scope set, they have done their work.
-var reportFillers = fieldSet(`report reports write-up write-ups writeup write article articles post posts blog version copy notes one
+var reportFillers = text.FieldSet(`report reports write-up write-ups writeup write article articles post posts blog version copy notes one
 	author authors writer auteur auteurs autor autors autoren autorin författare författaren forfattare forfattaren autore autori auteur
 	rapport rapports compte-rendu bericht berichte berichten berichts notizen rapporten rapporter rapporten artikel artikeln
 	informe informes articulo articulos relatorio relatorios resoconto resoconti verslag verslagen verslagje
@@ -760,13 +760,6 @@ var reportFillers = fieldSet(`report reports write-up write-ups writeup write ar
 
 var reportFillersCJK = []string{"报告", "版本", "文章", "レポート", "記事"}
 
-func fieldSet(s string) map[string]bool {
-	out := map[string]bool{}
-	for _, w := range strings.Fields(s) {
-		out[w] = true
-	}
-	return out
-}
 
 func maxEdits(s string) int {
 	if utf8.RuneCountInString(s) >= 9 {

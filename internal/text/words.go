@@ -247,3 +247,12 @@ func EditDistance(a, b []rune, limit int) int {
 	}
 	return prev[len(b)]
 }
+
+// FieldSet is the set of the space-separated words of s, for word lists written in code.
+func FieldSet(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		out[w] = true
+	}
+	return out
+}
