@@ -35,7 +35,6 @@ var notPlaces = text.FieldSet(`january february march april may june july august
 		måndag tisdag onsdag torsdag fredag lördag söndag the a an my our this that kubernetes linux java go python rust docker
 		europe europa asia america north south east west day days keynote keynotes track talk talks session sessions`)
 
-
 // EventGuess is what a report's own words say about its event.
 type EventGuess struct {
 	Name, City, Country string

@@ -760,7 +760,6 @@ var reportFillers = text.FieldSet(`report reports write-up write-ups writeup wri
 
 var reportFillersCJK = []string{"报告", "版本", "文章", "レポート", "記事"}
 
-
 func maxEdits(s string) int {
 	if utf8.RuneCountInString(s) >= 9 {
 		return 2
