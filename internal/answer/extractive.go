@@ -108,6 +108,9 @@ func extract(pc *passageCache, question, lang string, hits []retrieval.Hit, conc
 				if h.Passage.Lang == lang {
 					c.score += 0.08 // at equal merit, quote the asker's own language
 				}
+				if t := strings.TrimSpace(c.text); strings.HasSuffix(t, "?") || strings.HasSuffix(t, "？") {
+					c.score -= 0.3 // a report's own question ("Et vous ?") is not an answer
+				}
 				if n := len([]rune(c.text)); n < 25 {
 					c.score -= 0.1
 				} else if n > 450 {
