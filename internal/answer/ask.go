@@ -73,8 +73,13 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 	}
 	concepts := s.search.Concepts(conceptText, lang)
 	chosen, coverage := extract(s.passages, q.Text, lang, hits, concepts)
-	if plan.Intent == question.IntentSummary && len(plan.Subject) == 0 && len(hits) > 0 {
-		chosen, coverage = summaryChoice(hits), 1
+	if plan.Intent == question.IntentSummary && len(hits) > 0 && (len(plan.Subject) == 0 || covered(chosen, coverage, concepts)) {
+		// A summary is the beginning of each of the best passages (take-aways first), not
+		// the one sentence that matches the most words.
+		chosen = summaryChoice(hits)
+		if len(plan.Subject) == 0 {
+			coverage = 1
+		}
 	}
 	// Inside a scope the user named, the subject is covered when the scoped passages mention
 	// enough of it, even if no single sentence does; elsewhere a sentence must.
