@@ -147,6 +147,19 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 			h.Score += denseWeight / float64(rrfK+i+1)
 		}
 	}
+	// A passage one list did not return at all ranks, for that list, just after its last
+	// candidate: absent is "below the cut", not "worst of all", so that the full-text side's
+	// first passage is not buried because the weight-free embedder missed it (and the reverse).
+	if len(lex) > 0 && len(res) > 0 {
+		for _, h := range hits {
+			if h.LexicalRank == 0 {
+				h.Score += lexicalWeight / float64(rrfK+candidates+1)
+			}
+			if h.DenseRank == 0 {
+				h.Score += denseWeight / float64(rrfK+candidates+1)
+			}
+		}
+	}
 	// A question about take-aways or conclusions favours the passages the loader marked as such,
 	// as if they came first in a third list; a summary question also favours, for each report
 	// without such passages, its most central ones.
