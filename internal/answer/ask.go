@@ -91,7 +91,7 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 			return Answer{Lang: lang, Plan: &plan}, err
 		}
 		others = outsideScope(others, plan.Scope.Reports)
-		if c2, cov2 := extract(s.passages, q.Text, lang, others, concepts); covered(c2, cov2, concepts) {
+		if c2, cov2 := extract(s.passages, q.Text, lang, others, concepts); covered(c2, cov2, concepts) && cov2 >= minOutsideScopeCoverage {
 			prefix = s.catalog.Sprintf(lang, i18n.AnswerScopeEmpty, s.scopeLabel(plan))
 			hits, chosen, coverage, ok = others, c2, cov2, true
 		}
@@ -354,6 +354,11 @@ func Sources(cat *i18n.Catalog, a Answer) string {
 	}
 	return b.String()
 }
+
+// minOutsideScopeCoverage: when the scope the user named says nothing, an answer from other
+// reports needs a sentence that covers most of the question, since it answers something the
+// user did not quite ask.
+const minOutsideScopeCoverage = 0.6
 
 // minScopedCoverage is the share of the subject (concepts weighted as in extract) the scoped
 // passages must mention together. Chosen on the development cases (dev_realistic, own_dev,

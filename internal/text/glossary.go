@@ -4,6 +4,7 @@ import (
 	"bufio"
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -31,11 +32,14 @@ type Glossary struct {
 	written  []map[string][]string
 	// longest is the longest surface form in words (Latin) per language.
 	longest int
+	// byStem lists, per language, the one-word forms by their first five letters, so that an
+	// inflection the glossary does not list ("organiza" of "organizar") finds its form.
+	byStem map[string]map[string][]string
 }
 
 // ParseGlossary reads the TSV format of glossary.tsv.
 func ParseGlossary(src string) (*Glossary, error) {
-	g := &Glossary{entries: map[string]map[string][]int{}}
+	g := &Glossary{entries: map[string]map[string][]int{}, byStem: map[string]map[string][]string{}}
 	sc := bufio.NewScanner(strings.NewReader(src))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	line := 0
@@ -64,6 +68,15 @@ func ParseGlossary(src string) (*Glossary, error) {
 					g.entries[l] = map[string][]int{}
 				}
 				g.entries[l][form] = append(g.entries[l][form], len(g.concepts))
+				if rs := []rune(form); len(rs) >= 6 && !strings.Contains(form, " ") {
+					if g.byStem[l] == nil {
+						g.byStem[l] = map[string][]string{}
+					}
+					k := string(rs[:5])
+					if !slices.Contains(g.byStem[l][k], form) {
+						g.byStem[l][k] = append(g.byStem[l][k], form)
+					}
+				}
 				if n := len(strings.Fields(form)); n > g.longest {
 					g.longest = n
 				}
@@ -149,9 +162,41 @@ func (g *Glossary) Matches(text, lang string) []Match {
 				break
 			}
 		}
+		if n == 0 {
+			if f := g.inflectionOf(lang, words[i]); f != "" {
+				for _, id := range forms[f] {
+					out = append(out, Match{words[i], id})
+				}
+			}
+		}
 		i += max(n, 1)
 	}
 	return out
+}
+
+// inflectionOf is the glossary form a word inflects: the same first five letters and most of
+// the longer word shared ("organiza" → "organizar", "konferensen" → "konferens"); the longest
+// shared beginning wins, then the shorter form.
+func (g *Glossary) inflectionOf(lang, w string) string {
+	rw := []rune(w)
+	if len(rw) < 6 {
+		return ""
+	}
+	best, bestCommon := "", 0
+	for _, f := range g.byStem[lang][string(rw[:5])] {
+		rf := []rune(f)
+		common := 0
+		for common < len(rw) && common < len(rf) && rw[common] == rf[common] {
+			common++
+		}
+		if float64(common) < 0.75*float64(max(len(rw), len(rf))) {
+			continue
+		}
+		if common > bestCommon || common == bestCommon && len(rf) < len([]rune(best)) {
+			best, bestCommon = f, common
+		}
+	}
+	return best
 }
 
 // maxForms caps the forms of one concept used per language: the first forms are the common ones,

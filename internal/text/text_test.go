@@ -1,6 +1,7 @@
 package text
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -120,5 +121,20 @@ func TestHanVariantsFoldToOneForm(t *testing.T) {
 	}
 	if got := Tokenize("2025年福冈那场"); len(got) != 2 || got[0] != "2025" {
 		t.Errorf("Tokenize cut %v: want the year apart from the Han run", got)
+	}
+}
+
+func TestGlossaryFindsInflections(t *testing.T) {
+	g, err := DefaultGlossary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Portuguese "organiza" is not listed; "organizar" is.
+	got := g.Translate("quem organiza o evento?", "pt", []string{"fr"})
+	if !slices.Contains(got["fr"], "organiser") {
+		t.Errorf("organiza → %v, want the organize concept", got["fr"])
+	}
+	if got := g.inflectionOf("en", "zzzzzzzz"); got != "" {
+		t.Errorf("inflectionOf(zzzzzzzz) = %q", got)
 	}
 }
