@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/philippgille/chromem-go"
 	"golang.org/x/text/language"
@@ -55,6 +56,9 @@ type Index struct {
 	// its speaker) and those carried from the passage before it.
 	names map[string]map[string]bool
 	vocab map[string]bool // folded words of the corpus
+	// properNouns are the folded words the reports write with a capital (not at the start of a
+	// sentence) nearly every time: names, whatever case a question types them in.
+	properNouns map[string]bool
 	// wordsByLen lists the corpus's Latin-script words by length in runes, for spelling
 	// corrections.
 	wordsByLen map[int][]string
@@ -156,6 +160,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		sort.Strings(ws)
 	}
 	ix.central = centralPassages(c, ix.df)
+	ix.properNouns = properNouns(c)
 
 	lex, err := newLexical(docs)
 	if err != nil {
@@ -311,4 +316,37 @@ func sortScored(s []scored) {
 		}
 		return s[i].id < s[j].id
 	})
+}
+
+// properNouns finds the words written with a capital at least four times in five, and at least
+// twice, away from the start of a sentence or line.
+func properNouns(c *corpus.Corpus) map[string]bool {
+	capital, total := map[string]int{}, map[string]int{}
+	for _, p := range c.Passages {
+		for _, line := range strings.Split(p.Text, "\n") {
+			words := strings.Fields(line)
+			for i, raw := range words {
+				if i == 0 || strings.HasSuffix(words[i-1], ".") || strings.HasSuffix(words[i-1], ":") {
+					continue
+				}
+				w := text.CleanToken(strings.Trim(raw, ",;:!?()[]«»“”\"'’"))
+				rs := []rune(w)
+				if len(rs) < 3 || text.IsHanWord(rs) || !unicode.IsLetter(rs[0]) {
+					continue
+				}
+				f := text.Fold(w)
+				total[f]++
+				if unicode.IsUpper(rs[0]) {
+					capital[f]++
+				}
+			}
+		}
+	}
+	out := map[string]bool{}
+	for w, n := range capital {
+		if n >= 2 && 5*n >= 4*total[w] {
+			out[w] = true
+		}
+	}
+	return out
 }

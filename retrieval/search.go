@@ -310,6 +310,13 @@ func (ix *Index) questionNames(question string) map[string]float64 {
 			out[n] = ix.idf([]string{n})
 		}
 	}
+	// Slack questions are often typed in lower case ("what did google say about istio"): a
+	// word the reports always write with a capital is a name wherever the question puts it.
+	for _, w := range text.Words(question) {
+		if ix.properNouns[w] {
+			out[w] = ix.idf([]string{w})
+		}
+	}
 	return out
 }
 
