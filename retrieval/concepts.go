@@ -66,7 +66,7 @@ func (ix *Index) Concepts(question, lang string) []Concept {
 			continue
 		}
 		seen[t] = true
-		c := Concept{Term: t, Forms: []string{t}, Name: names[t]}
+		c := Concept{Term: t, Forms: []string{t}, Name: names[t] || ix.properNouns[t]}
 		c.Known = ix.knownAny(c.Forms)
 		c.IDF = ix.idf(c.Forms)
 		out = append(out, c)

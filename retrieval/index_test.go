@@ -369,3 +369,16 @@ func TestAccentedWordsReachTheirPassages(t *testing.T) {
 		t.Fatalf("no full-text hit for säkerhet: %+v", hits)
 	}
 }
+
+func TestLowerCaseNamesAreNames(t *testing.T) {
+	_, ix := testIndex(t)
+	names := ix.questionNames("what did google say about istio and the cncf")
+	for _, n := range []string{"google", "istio", "cncf"} {
+		if _, ok := names[n]; !ok {
+			t.Errorf("%q is not taken as a name: %v", n, names)
+		}
+	}
+	if _, ok := names["say"]; ok {
+		t.Error("an ordinary word was taken as a name")
+	}
+}
