@@ -267,3 +267,20 @@ func TestScopeDecidesTheAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestShortQuestionsWithoutFunctionWordsStayEnglish: a few content words are no sign of a
+// language; without a locale hint the answer is English, with one it follows the hint.
+func TestShortQuestionsWithoutFunctionWordsStayEnglish(t *testing.T) {
+	svc := newTestService(t)
+	for _, q := range []string{"monzo outage postmortem", "service mesh interface details", "cern keynote recap", "linkerd news"} {
+		if got := svc.Language(Question{Text: q}); got != "en" {
+			t.Errorf("Language(%q) = %s, want en", q, got)
+		}
+		if got := svc.Language(Question{Text: q, LangHint: "sv-SE"}); got != "sv" {
+			t.Errorf("Language(%q, hint sv) = %s, want sv", q, got)
+		}
+	}
+	if got := svc.Language(Question{Text: "Cos'è Linkerd?"}); got != "it" {
+		t.Errorf("Language(Cos'è Linkerd?) = %s, want it", got)
+	}
+}

@@ -118,7 +118,9 @@ func (s *Service) Language(q Question) string {
 	if l := i18n.Base(q.LangHint); i18n.IsSupported(l) {
 		return l
 	}
-	if det.Lang != "" && i18n.IsSupported(det.Lang) && len(strings.Fields(q.Text)) >= 2 {
+	// A weak guess counts only when function words back it ("Cos'è Linkerd?" stays Italian); a
+	// few content words ("monzo outage postmortem") say nothing of the asker's language.
+	if det.Lang != "" && det.Voted && i18n.IsSupported(det.Lang) && len(strings.Fields(q.Text)) >= 2 {
 		return det.Lang
 	}
 	return "en"

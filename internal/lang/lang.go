@@ -21,10 +21,13 @@ type Detector struct {
 	order     []string // languages in a fixed order, so that ties break the same way every time
 }
 
-// Result is a detection: the language code and whether the detector is sure of it.
+// Result is a detection: the language code and whether the detector is sure of it. Voted is
+// true when the text's function words back the guess, which a guess from letter trigrams alone
+// is not ("monzo outage postmortem" reads as Portuguese to them).
 type Result struct {
-	Lang string
-	Sure bool
+	Lang  string
+	Sure  bool
+	Voted bool
 }
 
 // NewDetector returns a detector limited to the given language codes (en, fr, sv, de, es, pt, it, nl, zh, ja).
@@ -113,16 +116,16 @@ func (d *Detector) Detect(text string) Result {
 	}
 	// Function words are the surest sign: names (KubeCon, Detroit) and loanwords do not vote.
 	if best != "" && votes[best] >= 2 && votes[best] >= 2*votes[second] {
-		return Result{Lang: best, Sure: true}
+		return Result{Lang: best, Sure: true, Voted: true}
 	}
 	if words >= 8 && code != "" && info.Confidence > 0.5 {
 		return Result{Lang: code, Sure: true}
 	}
 	if best != "" && (second == "" || votes[best] > votes[second]) {
-		return Result{Lang: best, Sure: best == code}
+		return Result{Lang: best, Sure: best == code, Voted: true}
 	}
 	if best != "" && votes[best] == votes[second] && (best == code || second == code) {
-		return Result{Lang: code, Sure: false}
+		return Result{Lang: code, Sure: false, Voted: true}
 	}
 	if code != "" && info.Confidence > 0.9 && words >= 4 {
 		return Result{Lang: code, Sure: true}
