@@ -162,7 +162,7 @@ func stemKey(w string) string {
 
 // buildVocab collects the folded words (and CJK bigrams, and word stems) of the corpus texts,
 // with the number of texts each occurs in.
-func buildVocab(texts []string) (map[string]bool, map[string]int) {
+func buildVocab(texts [][]string) (map[string]bool, map[string]int) {
 	v := map[string]bool{}
 	df := map[string]int{}
 	for _, t := range texts {
@@ -174,7 +174,7 @@ func buildVocab(texts []string) (map[string]bool, map[string]int) {
 				df[k]++
 			}
 		}
-		for _, w := range text.Words(t) {
+		for _, w := range t {
 			rs := []rune(w)
 			if text.IsHanWord(rs) {
 				for i := range rs {
@@ -195,23 +195,24 @@ func buildVocab(texts []string) (map[string]bool, map[string]int) {
 // centralPassages lists, for each report, its three most central passages: those whose words
 // are the report's own recurring ones (term frequency in the report times IDF in the corpus),
 // per word of the passage, so that a long passage does not win by length alone.
-func centralPassages(c *corpus.Corpus, df map[string]int) map[string][]string {
+func centralPassages(c *corpus.Corpus, passageWords [][]string, df map[string]int) map[string][]string {
 	n := float64(len(c.Passages))
-	byReport := map[string][]corpus.Passage{}
+	byReport := map[string][]int{}
 	var order []string
-	for _, p := range c.Passages {
+	for i, p := range c.Passages {
 		if _, ok := byReport[p.ReportID]; !ok {
 			order = append(order, p.ReportID)
 		}
-		byReport[p.ReportID] = append(byReport[p.ReportID], p)
+		byReport[p.ReportID] = append(byReport[p.ReportID], i)
 	}
 	out := map[string][]string{}
 	for _, r := range order {
-		ps := byReport[r]
+		idx := byReport[r]
+		ps := make([]corpus.Passage, len(idx))
+		words := make([][]string, len(idx))
 		tf := map[string]int{}
-		words := make([][]string, len(ps))
-		for i, p := range ps {
-			words[i] = text.Words(p.Text)
+		for i, j := range idx {
+			ps[i], words[i] = c.Passages[j], passageWords[j]
 			for _, w := range words[i] {
 				tf[w]++
 			}

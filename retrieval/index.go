@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -142,12 +144,22 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		ix.byReport[p.ReportID] = append(ix.byReport[p.ReportID], p.ID)
 	}
 
-	vocabTexts := make([]string, 0, len(docs))
-	for _, d := range docs {
-		vocabTexts = append(vocabTexts, d.Text)
+	// The words of every passage are computed once, for the vocabulary and for centrality;
+	// a section's words once per section.
+	passageWords := make([][]string, len(c.Passages))
+	sectionWords := map[string][]string{}
+	vocabTexts := make([][]string, 0, len(c.Passages)+len(headers))
+	for i, p := range c.Passages {
+		passageWords[i] = text.Words(p.Text)
+		sw, ok := sectionWords[p.Section]
+		if !ok {
+			sw = text.Words(p.Section)
+			sectionWords[p.Section] = sw
+		}
+		vocabTexts = append(vocabTexts, append(append([]string(nil), sw...), passageWords[i]...))
 	}
-	for _, h := range headers {
-		vocabTexts = append(vocabTexts, h)
+	for _, id := range slices.Sorted(maps.Keys(headers)) {
+		vocabTexts = append(vocabTexts, text.Words(headers[id]))
 	}
 	ix.vocab, ix.df = buildVocab(vocabTexts)
 	ix.wordsByLen = map[int][]string{}
@@ -159,7 +171,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 	for _, ws := range ix.wordsByLen {
 		sort.Strings(ws)
 	}
-	ix.central = centralPassages(c, ix.df)
+	ix.central = centralPassages(c, passageWords, ix.df)
 	ix.properNouns = properNouns(c)
 
 	lex, err := newLexical(docs)

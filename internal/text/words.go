@@ -209,8 +209,14 @@ func parseHan(src string) map[rune]rune {
 // FoldHan brings the Han characters of s to one form and leaves everything else as it is.
 func FoldHan(s string) string {
 	for _, r := range s {
+		if r < 0x2E80 {
+			continue // below the CJK blocks: nothing to fold, no map look-up
+		}
 		if _, ok := hanFold[r]; ok {
 			return strings.Map(func(r rune) rune {
+				if r < 0x2E80 {
+					return r
+				}
 				if f, ok := hanFold[r]; ok {
 					return f
 				}
