@@ -54,10 +54,12 @@ type Index struct {
 	analyzer *text.Analyzer
 	langs    []string
 	anchors  map[string]map[string]bool // passage ID → anchor tokens (names, numbers)
-	// names are the anchor tokens a passage answers to: its own, its section's (the talk and
-	// its speaker) and those carried from the passage before it.
-	names map[string]map[string]bool
-	vocab map[string]bool // folded words of the corpus
+	// A passage answers to names beyond its own anchors: its section's (the talk and its
+	// speaker), kept once per section, and those carried from the passage before it, kept only
+	// for the passages that carry any.
+	sectionNames map[string]map[string]bool
+	carriedNames map[string]map[string]bool
+	vocab        map[string]bool // folded words of the corpus
 	// properNouns are the folded words the reports write with a capital (not at the start of a
 	// sentence) nearly every time: names, whatever case a question types them in.
 	properNouns map[string]bool
@@ -103,16 +105,17 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		}
 	}
 	ix := &Index{
-		corpus:      c,
-		passages:    make(map[string]int, len(c.Passages)),
-		reports:     map[string]corpus.Report{},
-		analyzer:    analyzer,
-		langs:       opts.Languages,
-		anchors:     make(map[string]map[string]bool, len(c.Passages)),
-		names:       make(map[string]map[string]bool, len(c.Passages)),
-		log:         opts.Logger,
-		byReport:    map[string][]string{},
-		hasTakeaway: map[string]bool{},
+		corpus:       c,
+		passages:     make(map[string]int, len(c.Passages)),
+		reports:      map[string]corpus.Report{},
+		analyzer:     analyzer,
+		langs:        opts.Languages,
+		anchors:      make(map[string]map[string]bool, len(c.Passages)),
+		sectionNames: map[string]map[string]bool{},
+		carriedNames: map[string]map[string]bool{},
+		log:          opts.Logger,
+		byReport:     map[string][]string{},
+		hasTakeaway:  map[string]bool{},
 	}
 	for _, r := range c.Reports {
 		ix.reports[r.ID] = r
@@ -136,7 +139,12 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		docs[i] = lexicalDoc{ID: p.ID, Report: p.ReportID, Lang: p.Lang, Text: text.FoldHan(p.Section + "\n" + p.Text), Meta: text.FoldHan(headers[p.ReportID] + "\n" + p.Section + "\n" + carried)}
 		denseTexts[i] = r.Title + " · " + r.Event.City + " · " + p.Section + " · " + carried + "\n" + p.Text
 		ix.anchors[p.ID] = anchorTokens(p.Text)
-		ix.names[p.ID] = anchorTokens(p.Text + "\n" + p.Section + "\n" + carried)
+		if _, ok := ix.sectionNames[p.Section]; !ok {
+			ix.sectionNames[p.Section] = anchorTokens(p.Section)
+		}
+		if carried != "" {
+			ix.carriedNames[p.ID] = anchorTokens(carried)
+		}
 		if p.Takeaway {
 			ix.takeaway = append(ix.takeaway, p.ID)
 			ix.hasTakeaway[p.ReportID] = true

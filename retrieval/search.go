@@ -218,7 +218,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		for _, h := range hits {
 			got := 0.0
 			for _, n := range keys {
-				if ix.names[h.Passage.ID][n] {
+				if ix.anchors[h.Passage.ID][n] || ix.sectionNames[h.Passage.Section][n] || ix.carriedNames[h.Passage.ID][n] {
 					got += names[n]
 				}
 			}
