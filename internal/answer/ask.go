@@ -105,11 +105,11 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 			return withPlan(prefixed(a, prefix)), nil
 		}
 		log.Warn("model answer failed, answering extractively", "err", err)
-		ext := s.extractive(framing, lang, hits, chosen, ok)
+		ext := s.extractive(framing, lang, hits, chosen, ok, plan.Intent, concepts)
 		ext.Note = s.catalog.Sprintf(lang, i18n.AnswerFallbackNote)
 		return withPlan(prefixed(ext, prefix)), nil
 	}
-	return withPlan(prefixed(s.extractive(framing, lang, hits, chosen, ok), prefix)), nil
+	return withPlan(prefixed(s.extractive(framing, lang, hits, chosen, ok, plan.Intent, concepts), prefix)), nil
 }
 
 // prefixed puts a sentence before an answer's text (the "nothing in the scope" line).
@@ -229,11 +229,11 @@ func (s *Service) howToAsk(lang string, plan *question.Plan) Answer {
 		NotFound: true, Suggestions: s.topics, Citations: []Citation{}, Plan: plan}
 }
 
-func (s *Service) extractive(question, lang string, hits []retrieval.Hit, chosen []candidate, ok bool) Answer {
+func (s *Service) extractive(framing, lang string, hits []retrieval.Hit, chosen []candidate, ok bool, intent question.Intent, concepts []retrieval.Concept) Answer {
 	if !ok {
 		return s.notFound(lang)
 	}
-	text, cites := renderExtractive(s.catalog, lang, subjectOf(question), hits, chosen)
+	text, cites := renderExtractive(s.catalog, lang, subjectOf(framing), hits, chosen, intent, concepts)
 	return Answer{Text: text, Lang: lang, Mode: ModeExtractive, Citations: cites}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
+	"github.com/takeaway-bot/takeaway/internal/question"
 	"github.com/takeaway-bot/takeaway/internal/text"
 	"github.com/takeaway-bot/takeaway/retrieval"
 )
@@ -396,7 +397,7 @@ func sortedByScore(c []candidate) []candidate {
 
 // renderExtractive writes the answer text: a framing sentence in the asker's language, then the
 // quoted sentences as block quotes, marked with their language when it differs, and [n] markers.
-func renderExtractive(cat *i18n.Catalog, lang, subject string, hits []retrieval.Hit, chosen []candidate) (string, []Citation) {
+func renderExtractive(cat *i18n.Catalog, lang, subject string, hits []retrieval.Hit, chosen []candidate, intent question.Intent, concepts []retrieval.Concept) (string, []Citation) {
 	var cites []Citation
 	citeOf := map[int]int{}
 	var b strings.Builder
@@ -429,7 +430,7 @@ func renderExtractive(cat *i18n.Catalog, lang, subject string, hits []retrieval.
 			cites[n-1].Quote += " " + c.text
 		}
 		b.WriteString("\n> “")
-		b.WriteString(strings.ReplaceAll(c.text, "\n", "\n> "))
+		b.WriteString(strings.ReplaceAll(emphasize(c.text, intent, concepts), "\n", "\n> "))
 		b.WriteString("”")
 		if h.Passage.Lang != lang {
 			if name := LanguageName(h.Passage.Lang, lang); name != "" {

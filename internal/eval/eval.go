@@ -285,8 +285,10 @@ func containsAny(text string, needles []string) bool {
 	return false
 }
 
-// hasFacts: every group has at least one alternative in the answer (case-insensitive).
+// hasFacts: every group has at least one alternative in the answer (case-insensitive). The
+// answer's Markdown emphasis is not content: "**1.650** Teilnehmende" holds "1.650 Teilnehmende".
 func hasFacts(answer string, groups [][]string) bool {
+	answer = strings.ReplaceAll(answer, "**", "")
 	for _, g := range groups {
 		if !containsAny(answer, g) {
 			return false

@@ -1,0 +1,76 @@
+package answer
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/takeaway-bot/takeaway/internal/question"
+	"github.com/takeaway-bot/takeaway/retrieval"
+)
+
+// The entities a who / when / where / how-many question asks for, as they appear in report
+// sentences of the supported languages.
+var (
+	monthNames     = `jan(?:uary|vier|uari|uar)?|feb(?:ruary|ruari|ruar)?|fév(?:rier)?|mar(?:ch|s|zo|ço|t)?|märz|maart|apr(?:il|ile)?|avr(?:il)?|abr(?:il)?|may|mai|maj|mayo|maio|maggio|mei|jun(?:e|i|io|ho)?|juin|giugno|jul(?:y|i|io|ho)?|juil(?:let)?|luglio|aug(?:ust|usti|ustus)?|août|ago(?:sto)?|sep(?:t|tember|tembre|tiembre|tembro)?|settembre|oct(?:ober|obre|ubre)?|okt(?:ober)?|out(?:ubro)?|ottobre|nov(?:ember|embre|iembre|embro)?|déc(?:embre)?|dec(?:ember)?|dez(?:ember|embro)?|dic(?:iembre|embre)?`
+	dateEntityRe   = regexp.MustCompile(`(?i)\b\d{1,2}(?:er|\.|st|nd|rd|th)?(?:\s*[-–]\s*\d{1,2}\.?)?\s+(?:de\s+)?(?:` + monthNames + `)\.?(?:\s+(?:de\s+)?\d{4})?\b|\b(?:` + monthNames + `)\s+\d{1,2}(?:,\s*\d{4})?\b|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\b(?:19|20)\d{2}\b`)
+	numberEntityRe = regexp.MustCompile(`\b\d{1,3}(?:[.,\x{202F}\x{00A0} ]\d{3})+\b|\b\d+(?:[.,]\d+)?\s?%|\d+(?:[.,]\d+)?(?:名|人|本|個|台|万)|\b\d+\b`)
+	personEntityRe = regexp.MustCompile(`\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){1,2}`)
+	placeEntityRe  = regexp.MustCompile(`(?:^|[\s(])(?:in|at|à|au|en|a|i|im|am|em|no|na|nel|nella|op|te)\s+(\p{Lu}[\p{Ll}\p{M}]+(?:[ -]\p{Lu}[\p{Ll}\p{M}]+)?)`)
+	yearOnlyRe     = regexp.MustCompile(`^(?:19|20)\d{2}$`)
+)
+
+// emphasize puts the entity a question asks for in bold inside a quoted sentence (the city,
+// the date, the number, the name), so that a reader who does not read the report's language
+// still sees the answer. One entity a sentence; a sentence already holding bold is left alone.
+//
+// For a number, the one followed by a word of the question wins ("combien de sessions": the
+// number before "sessions"), else the longest.
+func emphasize(s string, intent question.Intent, concepts []retrieval.Concept) string {
+	if strings.Contains(s, "**") {
+		return s
+	}
+	var loc []int
+	switch intent {
+	case question.IntentHowMany:
+		best := -1
+		for _, m := range numberEntityRe.FindAllStringIndex(s, -1) {
+			if yearOnlyRe.MatchString(s[m[0]:m[1]]) {
+				continue
+			}
+			score := m[1] - m[0]
+			if next := wordAfter(s, m[1]); next != "" {
+				ws := wordSet(next)
+				for _, c := range concepts {
+					if mentions(ws, c) {
+						score += 100
+						break
+					}
+				}
+			}
+			if score > best {
+				best, loc = score, m
+			}
+		}
+	case question.IntentWhen:
+		loc = dateEntityRe.FindStringIndex(s)
+	case question.IntentWho:
+		loc = personEntityRe.FindStringIndex(s)
+	case question.IntentWhere:
+		if m := placeEntityRe.FindStringSubmatchIndex(s); m != nil {
+			loc = m[2:4]
+		}
+	}
+	if loc == nil {
+		return s
+	}
+	return s[:loc[0]] + "**" + strings.TrimSpace(s[loc[0]:loc[1]]) + "**" + s[loc[1]:]
+}
+
+// wordAfter is the word that follows position i of s.
+func wordAfter(s string, i int) string {
+	rest := strings.TrimLeft(s[i:], " \u00a0\u202f")
+	if j := strings.IndexFunc(rest, func(r rune) bool { return r == ' ' || r == ',' || r == '.' || r == ';' || r == ')' }); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
+}
