@@ -284,3 +284,23 @@ func TestShortQuestionsWithoutFunctionWordsStayEnglish(t *testing.T) {
 		t.Errorf("Language(Cos'è Linkerd?) = %s, want it", got)
 	}
 }
+
+// TestNamesCarryTheSubject: a chatty question whose names the reports hold is answered even when
+// its other words match little; one naming something the reports never mention is not.
+func TestNamesCarryTheSubject(t *testing.T) {
+	svc := newTestService(t)
+	a, err := svc.Ask(context.Background(), Question{Text: "does anyone know if istio is gonna join the cncf? what did google say"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.NotFound {
+		t.Errorf("a question about Istio, the CNCF and Google was not covered: %q", a.Text)
+	}
+	a, err = svc.Ask(context.Background(), Question{Text: "what did Oracle say about Zorblax pricing?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.NotFound {
+		t.Errorf("a question about an unknown product was covered: %q", a.Text)
+	}
+}

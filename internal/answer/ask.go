@@ -83,7 +83,8 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 	}
 	// Inside a scope the user named, the subject is covered when the scoped passages mention
 	// enough of it, even if no single sentence does; elsewhere a sentence must.
-	ok := covered(chosen, coverage, concepts) || plan.Scope.Limited() && len(chosen) > 0 && !unknownName(concepts) && passageCoverage(hits, concepts) >= minScopedCoverage
+	ok := covered(chosen, coverage, concepts) || plan.Scope.Limited() && len(chosen) > 0 && !unknownName(concepts) && passageCoverage(hits, concepts) >= minScopedCoverage ||
+		len(chosen) > 0 && namesCovered(hits, concepts)
 	prefix := ""
 	if plan.Scope.Limited() && !ok {
 		others, err := s.retrieve(ctx, q, plan, llmHits, false)
@@ -392,6 +393,32 @@ func passageCoverage(hits []retrieval.Hit, concepts []retrieval.Concept) float64
 		return 0
 	}
 	return got / total
+}
+
+// namesCovered reports whether the question's subject is carried by names the reports know and
+// the best passages hold ("what did google say about istio joining the cncf"): every known name
+// of the question is in the top passages, nothing it names is unknown to the corpus, and most of
+// its other words are known too.
+func namesCovered(hits []retrieval.Hit, concepts []retrieval.Concept) bool {
+	if unknownName(concepts) {
+		return false
+	}
+	var names []retrieval.Concept
+	total, unknown := 0.0, 0.0
+	for _, c := range concepts {
+		w := conceptWeight(c)
+		total += w
+		if !c.Known {
+			unknown += w
+		}
+		if c.Name && c.Known {
+			names = append(names, c)
+		}
+	}
+	if len(names) == 0 || total == 0 || unknown/total >= 0.34 {
+		return false
+	}
+	return passageCoverage(hits[:min(len(hits), 2)], names) == 1 && passageCoverage(hits, concepts) >= 0.25
 }
 
 // unknownName reports whether the question names something the reports never mention.
