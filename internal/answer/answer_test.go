@@ -306,3 +306,23 @@ func TestNamesCarryTheSubject(t *testing.T) {
 		t.Errorf("a question about an unknown product was covered: %q", a.Text)
 	}
 }
+
+// TestWhenAndHowManyNeedTheirEntity: a sentence about the subject without a date or a number
+// does not answer "when" or "how many".
+func TestWhenAndHowManyNeedTheirEntity(t *testing.T) {
+	svc := newTestService(t)
+	for q, covered := range map[string]bool{
+		"When was CERN founded?":                          false,
+		"How much does Microsoft Azure cost per month?":   false,
+		"When is the next KubeCon Europe?":                true,
+		"How many people attended KubeCon in Copenhagen?": true,
+	} {
+		a, err := svc.Ask(context.Background(), Question{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.NotFound == covered {
+			t.Errorf("%q: not_found %v, want %v (%q)", q, a.NotFound, !covered, a.Text)
+		}
+	}
+}

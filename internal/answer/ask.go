@@ -85,6 +85,12 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 	// enough of it, even if no single sentence does; elsewhere a sentence must.
 	ok := covered(chosen, coverage, concepts) || plan.Scope.Limited() && len(chosen) > 0 && !unknownName(concepts) && passageCoverage(hits, concepts) >= minScopedCoverage ||
 		len(chosen) > 0 && namesCovered(hits, concepts)
+	// A "when" or "how many" question is answered by a sentence that holds a date or a number;
+	// a sentence about the subject without one ("When was CERN founded?" answered with CERN's
+	// keynote) does not answer it.
+	if ok && !holdsKind(chosen, plan.Intent) {
+		ok = false
+	}
 	prefix := ""
 	if plan.Scope.Limited() && !ok {
 		others, err := s.retrieve(ctx, q, plan, llmHits, false)
@@ -419,6 +425,26 @@ func namesCovered(hits []retrieval.Hit, concepts []retrieval.Concept) bool {
 		return false
 	}
 	return passageCoverage(hits[:min(len(hits), 2)], names) == 1 && passageCoverage(hits, concepts) >= 0.25
+}
+
+// holdsKind reports whether the quoted sentences hold the kind of entity the intent asks for:
+// a date for "when", a number (in digits or words) for "how many". Other intents pass.
+func holdsKind(chosen []candidate, intent question.Intent) bool {
+	var re *regexp.Regexp
+	switch intent {
+	case question.IntentWhen:
+		re = dateEntityRe
+	case question.IntentHowMany:
+		re = countRe
+	default:
+		return true
+	}
+	for _, c := range chosen {
+		if re.MatchString(c.text) {
+			return true
+		}
+	}
+	return false
 }
 
 // unknownName reports whether the question names something the reports never mention.

@@ -17,6 +17,9 @@ var (
 	personEntityRe = regexp.MustCompile(`\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){1,2}`)
 	placeEntityRe  = regexp.MustCompile(`(?:^|[\s(])(?:in|at|à|au|en|a|i|im|am|em|no|na|nel|nella|op|te)\s+(\p{Lu}[\p{Ll}\p{M}]+(?:[ -]\p{Lu}[\p{Ll}\p{M}]+)?)`)
 	yearOnlyRe     = regexp.MustCompile(`^(?:19|20)\d{2}$`)
+	// countRe finds a number in digits or in words (two to twelve, dozens, hundreds, thousands)
+	// in the supported languages; "one" is left out where it is also the article (un, en, ein).
+	countRe = regexp.MustCompile(`(?i)\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|centaines?|milliers?|två|tre|fyra|fem|sex|sju|åtta|nio|tio|tolv|hundratals|tusentals|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|zwölf|hunderte|tausende|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|doce|cientos|miles|dois|duas|três|quatro|sete|oito|nove|dez|centenas|milhares|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|dodici|centinaia|migliaia|twee|drie|vijf|zes|zeven|negen|tien|twaalf|honderden|duizenden)\b|[一二三四五六七八九十百千万億]`)
 )
 
 // emphasize puts the entity a question asks for in bold inside a quoted sentence (the city,
