@@ -35,8 +35,8 @@ var notPlaces = text.FieldSet(`january february march april may june july august
 		måndag tisdag onsdag torsdag fredag lördag söndag the a an my our this that kubernetes linux java go python rust docker
 		europe europa asia america north south east west day days keynote keynotes track talk talks session sessions`)
 
-// EventGuess is what a report's own words say about its event.
-type EventGuess struct {
+// eventGuess is what a report's own words say about its event.
+type eventGuess struct {
 	Name, City, Country string
 	Year                int
 }
@@ -44,7 +44,7 @@ type EventGuess struct {
 // inferEvent reads a report's event from its title, tags, URL and opening lines when its
 // metadata names none: "My notes from DevConf.CZ 2024" and "DevConf.CZ took place in Brno in
 // June 2024" give DevConf.CZ 2024, Brno, CZ.
-func inferEvent(places *text.Places, title string, m Meta, blocks []block) EventGuess {
+func inferEvent(places *text.Places, title string, m Meta, blocks []block) eventGuess {
 	var opening []string
 	size := 0
 	for _, b := range blocks {
@@ -66,7 +66,7 @@ func inferEvent(places *text.Places, title string, m Meta, blocks []block) Event
 	}
 	sources = append(sources, opening...)
 
-	var g EventGuess
+	var g eventGuess
 	for _, s := range sources {
 		if g.Name == "" {
 			g.Name, g.Year = eventName(s)

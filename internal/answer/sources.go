@@ -2,6 +2,7 @@ package answer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/takeaway-bot/takeaway/corpus"
@@ -15,7 +16,7 @@ import (
 func (s *Service) sourcesAnswer(lang string, plan question.Plan) Answer {
 	var reports []corpus.Report
 	for _, r := range s.cat.Reports {
-		if !plan.Scope.Limited() || contains(plan.Scope.Reports, r.ID) {
+		if !plan.Scope.Limited() || slices.Contains(plan.Scope.Reports, r.ID) {
 			reports = append(reports, r)
 		}
 	}
@@ -45,13 +46,4 @@ func (s *Service) sourcesAnswer(lang string, plan question.Plan) Answer {
 		}
 	}
 	return Answer{Text: b.String(), Lang: lang, Mode: ModeExtractive, Citations: []Citation{}, Plan: &plan}
-}
-
-func contains(list []string, s string) bool { // slices.Contains, kept for readability at call sites
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

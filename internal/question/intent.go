@@ -73,8 +73,11 @@ func intentPattern(i Intent) *regexp.Regexp {
 			return r.re
 		}
 	}
-	return regexp.MustCompile(`$^`)
+	return neverRe
 }
+
+// neverRe matches nothing: the pattern of an intent that has no rule.
+var neverRe = regexp.MustCompile(`$^`)
 
 // falseFriends are question words that mean one thing in one language and something else in
 // another: German "wie" is "how", Dutch "wie" is "who"; Swedish "var" is "where", English "var"
