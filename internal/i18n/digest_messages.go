@@ -39,8 +39,16 @@ func digestMessages() Table {
 			"nl": "Dit is de les van vandaag, uit een van de conferentieverslagen:",
 		},
 		DigestSource: {
-			"en": "Source", "fr": "Source", "sv": "Källa", "zh": "来源", "de": "Quelle",
-			"es": "Fuente", "ja": "出典", "pt": "Fonte", "it": "Fonte", "nl": "Bron",
+			"en": "Source",
+			"fr": "Source",
+			"sv": "Källa",
+			"zh": "来源",
+			"de": "Quelle",
+			"es": "Fuente",
+			"ja": "出典",
+			"pt": "Fonte",
+			"it": "Fonte",
+			"nl": "Bron",
 		},
 	}
 }
