@@ -31,8 +31,8 @@ func TestOffTopicIsNotCovered(t *testing.T) {
 			if !a.NotFound || len(a.Citations) != 0 {
 				t.Fatalf("answered %q with %d citations, want not covered:\n%s", q, len(a.Citations), a.Text)
 			}
-			if want := det.Detect(q).Lang; want != "" && a.Lang != want {
-				t.Errorf("answer language %q, want the question's %q", a.Lang, want)
+			if want := det.Detect(q); want.Sure && a.Lang != want.Lang {
+				t.Errorf("answer language %q, want the question's %q", a.Lang, want.Lang)
 			}
 			if len(a.Suggestions) == 0 {
 				t.Error("no suggestion of what the reports do cover")

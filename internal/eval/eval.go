@@ -3,6 +3,8 @@
 package eval
 
 import (
+	"github.com/takeaway-bot/takeaway/internal/i18n"
+
 	"bufio"
 	"context"
 	"encoding/json"
@@ -85,6 +87,9 @@ type LangStats struct {
 	// Cited is the share of cases whose answer cites a passage holding a needle: answered from
 	// the right report and passage.
 	Cited *float64 `json:"cited,omitempty"`
+	// Language is the share of answered cases, off-topic ones included, whose own words are in
+	// the question's language.
+	Language *float64 `json:"language,omitempty"`
 }
 
 // Report is the summary printed by `takeaway eval --json`. Recall, MRR and facts count on-topic
@@ -138,7 +143,7 @@ func Run(ctx context.Context, sys System, det LangDetector, cases []Case, depth 
 	var lat []float64
 	var hit1, hit5, factsOK, langOK, answered, onTopic, offTopic, falseNC, offAnswered, cited int
 	var rr float64
-	type acc struct{ cases, hit5, facts, answered, cited int }
+	type acc struct{ cases, hit5, facts, answered, cited, spoken, langOK int }
 	perLang, perKind := map[string]*acc{}, map[string]*acc{}
 	bump := func(m map[string]*acc, key string) *acc {
 		a := m[key]
@@ -162,9 +167,12 @@ func Run(ctx context.Context, sys System, det LangDetector, cases []Case, depth 
 		lat = append(lat, float64(time.Since(start).Microseconds())/1000)
 		d := Detail{Case: c, Answer: res.Answer, Answered: res.Answered, NotCovered: res.NotCovered}
 		if res.Answered {
-			d.LangOK = det.DetectLang(OwnWords(res.Answer)) == c.Lang
+			d.LangOK = det.DetectLang(OwnWords(res.Answer)) == answerLang(c.Lang)
+			a := bump(perLang, c.Lang)
+			a.spoken++
 			if d.LangOK {
 				langOK++
+				a.langOK++
 			}
 			answered++
 		}
@@ -256,8 +264,15 @@ func Run(ctx context.Context, sys System, det LangDetector, cases []Case, depth 
 	rep.P50MS = round(percentile(lat, 0.50))
 	rep.P99MS = round(percentile(lat, 0.99))
 	stats := func(a *acc) LangStats {
-		s := LangStats{Cases: a.cases, RecallAt5: round(float64(a.hit5) / float64(a.cases))}
-		if a.answered > 0 {
+		var s LangStats
+		if a.cases > 0 {
+			s = LangStats{Cases: a.cases, RecallAt5: round(float64(a.hit5) / float64(a.cases))}
+		}
+		if a.spoken > 0 {
+			l := round(float64(a.langOK) / float64(a.spoken))
+			s.Language = &l
+		}
+		if a.answered > 0 && a.cases > 0 {
 			f, ci := round(float64(a.facts)/float64(a.cases)), round(float64(a.cited)/float64(a.cases))
 			s.Facts, s.Cited = &f, &ci
 		}
@@ -325,3 +340,12 @@ func percentile(sorted []float64, p float64) float64 {
 }
 
 func round(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// answerLang is the language an answer to a question in lang is framed in: lang itself when
+// takeaway speaks it, else English (the eval gives no Slack locale).
+func answerLang(lang string) string {
+	if i18n.IsSupported(i18n.Base(lang)) {
+		return i18n.Base(lang)
+	}
+	return "en"
+}

@@ -4,6 +4,7 @@ package i18n
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -92,5 +93,20 @@ func (c *Catalog) Sprintf(lang string, key Key, args ...any) string {
 	return p.Sprintf(string(key), args...)
 }
 
-// Base reduces a BCP 47 tag or Slack locale ("fr-FR", "zh_CN", "pt-BR") to its primary language code.
-func Base(tag string) string { return lang.Base(tag) }
+// Base reduces a BCP 47 tag or Slack locale ("fr-FR", "zh_CN", "pt-BR") to the code of the
+// language takeaway answers in: its primary language, except that Chinese written in Traditional
+// characters ("zh-TW", "zh-HK", "zh-Hant") stays "zh-Hant".
+func Base(tag string) string {
+	base := lang.Base(tag)
+	if base != "zh" {
+		return base
+	}
+	t, err := language.Parse(strings.ReplaceAll(strings.TrimSpace(tag), "_", "-"))
+	if err != nil {
+		return base
+	}
+	if script, _ := t.Script(); script.String() == "Hant" {
+		return "zh-Hant"
+	}
+	return base
+}

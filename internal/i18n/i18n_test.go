@@ -11,7 +11,7 @@ func TestEveryMessageInEveryLanguage(t *testing.T) {
 	if _, err := New(); err != nil {
 		t.Fatal(err)
 	}
-	for _, table := range []Table{answerMessages(), botMessages()} {
+	for _, table := range []Table{answerMessages(), botMessages(), digestMessages()} {
 		for key, texts := range table {
 			for _, l := range Supported() {
 				if strings.TrimSpace(texts[l]) == "" {
@@ -30,7 +30,7 @@ func TestEveryMessageInEveryLanguage(t *testing.T) {
 
 func TestSprintfFallsBack(t *testing.T) {
 	c := MustNew()
-	if got, want := c.Sprintf("ko", AnswerSources), c.Sprintf("en", AnswerSources); got != want {
+	if got, want := c.Sprintf("hi", AnswerSources), c.Sprintf("en", AnswerSources); got != want {
 		t.Errorf("unsupported language: %q, want the English %q", got, want)
 	}
 	if got := c.Sprintf("fr-CA", AnswerSources); got != "Sources" {
@@ -38,5 +38,16 @@ func TestSprintfFallsBack(t *testing.T) {
 	}
 	if got := c.Sprintf("sv", AnswerFramingOne, "C.A.G"); !strings.Contains(got, "C.A.G") {
 		t.Errorf("argument not printed: %q", got)
+	}
+}
+
+func TestBaseKeepsTraditionalChinese(t *testing.T) {
+	for in, want := range map[string]string{
+		"zh-TW": "zh-Hant", "zh_TW": "zh-Hant", "zh-HK": "zh-Hant", "zh-Hant": "zh-Hant", "zh-Hant-TW": "zh-Hant",
+		"zh-CN": "zh", "zh": "zh", "zh-Hans": "zh", "zh-SG": "zh", "ko-KR": "ko", "ru-RU": "ru", "": "",
+	} {
+		if got := Base(in); got != want {
+			t.Errorf("Base(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -3,7 +3,7 @@ package lang
 import "testing"
 
 func TestDetect(t *testing.T) {
-	d := NewDetector([]string{"en", "fr", "sv", "zh", "de", "es", "ja", "pt", "it", "nl"})
+	d := NewDetector([]string{"en", "fr", "sv", "zh", "de", "es", "ja", "pt", "it", "nl", "ko", "zh-Hant", "ru", "pl", "tr", "uk"})
 	tests := []struct {
 		text string
 		want string
@@ -22,7 +22,26 @@ func TestDetect(t *testing.T) {
 		{"SMI是什么？", "zh", true},
 		{"什么是服务网格接口（SMI）？", "zh", true},
 		{"Brigadeとは何ですか？", "ja", true},
+		{"這份報告說了什麼？", "zh-Hant", true},
+		{"这份报告说了什么？", "zh", true},
+		{"Spotify刪除叢集後學到了什麼？", "zh-Hant", true},
+		{"Istio는 무엇인가요?", "ko", true},
+		{"Что Spotify узнал после удаления кластеров?", "ru", true},
+		{"Что такое Linkerd?", "ru", true},
+		{"Що таке Linkerd?", "uk", true},
+		{"Скільки було сесій у Копенгагені?", "uk", true},
+		{"Сколько было сессий в Копенгагене?", "ru", true},
+		{"Czym jest Linkerd?", "pl", true},
+		{"Ile było sesji w Kopenhadze?", "pl", true},
+		{"Linkerd nedir?", "tr", true},
+		{"Kopenhag'da kaç oturum vardı?", "tr", true},
+		{"What is Linkerd exactly?", "en", true},
+		{"monzo outage postmortem", "", false},
 		{"SMI?", "", false},
+		{"Qué es SMI", "es", true},
+		{"How does Linkerd work", "en", true},
+		{"what is service mesh", "en", true},
+		{"spotify cluster deletion lessons", "", false}, // no function word: trigrams alone decide nothing in four words
 		{"Istio", "", false},
 	}
 	for _, tt := range tests {

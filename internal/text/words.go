@@ -262,3 +262,45 @@ func FieldSet(s string) map[string]bool {
 	}
 	return out
 }
+
+// hanScripts sorts the characters of the Han table: those only Traditional Chinese writes (a
+// key whose folded form differs and is not itself folded) and those only Simplified writes.
+var hanTraditional, hanSimplified = hanScripts(hanFold)
+
+func hanScripts(fold map[rune]rune) (trad, simp map[rune]bool) {
+	trad, simp = map[rune]bool{}, map[rune]bool{}
+	for from, to := range fold {
+		if from != to {
+			trad[from] = true
+		}
+	}
+	for _, to := range fold {
+		if !trad[to] {
+			simp[to] = true
+		}
+	}
+	return trad, simp
+}
+
+// ChineseScript tells which form of Chinese s is written in: "Hant" when it holds more
+// Traditional-only characters than Simplified-only ones, "Hans" when fewer, "" when it holds
+// neither (or as many of each).
+func ChineseScript(s string) string {
+	var t, p int
+	for _, r := range s {
+		switch {
+		case r < 0x2E80:
+		case hanTraditional[r]:
+			t++
+		case hanSimplified[r]:
+			p++
+		}
+	}
+	switch {
+	case t > p:
+		return "Hant"
+	case p > t:
+		return "Hans"
+	}
+	return ""
+}
