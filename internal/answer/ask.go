@@ -41,10 +41,10 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 	switch {
 	case plan.Intent == question.IntentChatter:
 		return s.howToAsk(lang, &plan), nil
-	case plan.Scope.Outside():
-		return withPlan(s.outside(lang, plan)), nil
 	case plan.Intent == question.IntentSources && len(plan.Subject) == 0 && s.cat != nil:
 		return s.sourcesAnswer(lang, plan), nil
+	case plan.Scope.Outside():
+		return withPlan(s.outside(lang, plan)), nil
 	}
 	if s.writer != nil {
 		targets := make([]string, 0, len(s.langs))

@@ -16,11 +16,22 @@ import (
 func (s *Service) sourcesAnswer(lang string, plan question.Plan) Answer {
 	var reports []corpus.Report
 	for _, r := range s.cat.Reports {
-		if !plan.Scope.Limited() || slices.Contains(plan.Scope.Reports, r.ID) {
+		if !plan.Scope.Limited() || plan.Scope.Outside() || slices.Contains(plan.Scope.Reports, r.ID) {
 			reports = append(reports, r)
 		}
 	}
 	var b strings.Builder
+	switch {
+	case len(plan.Scope.AbsentLangs) > 0:
+		// "Is there a Japanese report?": no, and here is what there is.
+		names := make([]string, 0, len(plan.Scope.AbsentLangs))
+		for _, l := range plan.Scope.AbsentLangs {
+			names = append(names, LanguageName(l, lang))
+		}
+		b.WriteString(s.catalog.Sprintf(lang, i18n.AnswerNoLanguage, strings.Join(names, ", ")) + "\n")
+	case plan.Scope.Outside():
+		b.WriteString(s.catalog.Sprintf(lang, i18n.AnswerOutside, plan.Scope.OutsideText) + "\n")
+	}
 	b.WriteString(s.catalog.Sprintf(lang, i18n.AnswerCatalog))
 	for _, r := range reports {
 		b.WriteString("\n• " + r.Title)

@@ -25,6 +25,8 @@ const (
 	AnswerExample Key = "answer.example"
 	// AnswerCatalog introduces the list of reports, for questions about the sources.
 	AnswerCatalog Key = "answer.catalog"
+	// AnswerNoLanguage says no report is written in the languages named (%s: their names).
+	AnswerNoLanguage Key = "answer.no_language"
 	// AnswerBy names a report's authors; AnswerTranslationOf the article it translates.
 	AnswerBy            Key = "answer.by"
 	AnswerTranslationOf Key = "answer.translation_of"
@@ -164,6 +166,18 @@ func answerMessages() Table {
 			"pt": "Atenção: esta resposta não cita nenhum trecho, confira-a nas fontes.",
 			"it": "Attenzione: questa risposta non cita alcun passaggio, verificala nelle fonti.",
 			"nl": "Let op: dit antwoord citeert geen enkele passage, controleer het in de bronnen.",
+		},
+		AnswerNoLanguage: {
+			"en": "No report is written in %s.",
+			"fr": "Aucun rapport n'est rédigé en %s.",
+			"sv": "Ingen rapport är skriven på %s.",
+			"zh": "没有用%s撰写的报告。",
+			"de": "Kein Bericht ist auf %s geschrieben.",
+			"es": "Ningún informe está escrito en %s.",
+			"ja": "%sで書かれたレポートはありません。",
+			"pt": "Nenhum relatório está escrito em %s.",
+			"it": "Nessun resoconto è scritto in %s.",
+			"nl": "Geen enkel verslag is in het %s geschreven.",
 		},
 		AnswerOutside: {
 			"en": "The reports do not cover %s.",

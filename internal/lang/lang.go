@@ -90,7 +90,7 @@ var functionWords = map[string]string{
 	"en": "what which who whom whose when where why how is are was were the a an of and to in on for does did do with about at from this that these those there many much hi hello hey thanks thank great",
 	"fr": "que quoi qui quel quelle quels quelles quand où pourquoi comment combien est sont était le la les un une des du de et à au aux en sur pour avec qu'est-ce qu'a qu'il y a-t-il ce cette ces il elle ont merci bonjour salut coucou",
 	"sv": "vad vilka vilken vilket vem när var varför hur är var den det de en ett och att på för med om av till från som gjorde har hade många mycket under hej tack",
-	"de": "was welche welcher welches wer wann wo warum wie ist sind war waren der die das ein eine und zu im in auf für mit über von den dem des hat haben viele hallo danke",
+	"de": "was welche welcher welches wer wann wo warum wie ist sind war waren der die das ein eine einen einem einer eines und zu im in auf für mit über von den dem des hat haben gibt es nicht auch noch viele hallo danke",
 	"es": "qué que cuál cuáles quién quiénes cuándo dónde por cómo cuántos cuántas es son fue el la los las un una y de del en para con sobre hay se su sus según está están hola gracias",
 	"pt": "que qual quais quem quando onde porque como quantos quantas é são foi o a os as um uma e de do da em para com sobre há não olá obrigado obrigada",
 	"it": "che cosa quale quali chi quando dove perché come quanti quante è sono era il lo la gli le un una e di del della in per con su ha hanno ciao grazie",

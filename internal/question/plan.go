@@ -43,6 +43,9 @@ type Scope struct {
 	Year    int      `json:"year,omitempty"`
 	// Langs are report languages the question names ("the Swedish report").
 	Langs []string `json:"langs,omitempty"`
+	// AbsentLangs are languages the question names that no report is written in ("is there
+	// a Japanese report?").
+	AbsentLangs []string `json:"absent_langs,omitempty"`
 	// Day is the day of the event the question names ("day 3", "last day").
 	Day string `json:"day,omitempty"`
 	// Named are the question's words that set the scope.
@@ -73,8 +76,10 @@ type Planner struct {
 	places   *text.Places
 	vocab    Vocabulary
 	events   []eventKeys
-	// langNames maps a folded language name ("swedish", "suedois", "瑞典") to report languages.
-	langNames map[string]string
+	// langNames maps a folded language name ("swedish", "suedois", "瑞典") to a language code:
+	// the reports' languages and those questions may come in; reportLangs holds the former.
+	langNames   map[string]string
+	reportLangs map[string]bool
 	// people maps folded publisher and author names to the reports they wrote.
 	people map[string][]string
 }
@@ -91,7 +96,7 @@ type eventKeys struct {
 // NewPlanner returns a planner over a catalog. uiLangs are the languages questions may come in
 // (report languages are recognised by their names in each).
 func NewPlanner(cat *corpus.Catalog, analyzer *text.Analyzer, places *text.Places, vocab Vocabulary, uiLangs []string) *Planner {
-	p := &Planner{cat: cat, analyzer: analyzer, places: places, vocab: vocab, langNames: map[string]string{}, people: map[string][]string{}}
+	p := &Planner{cat: cat, analyzer: analyzer, places: places, vocab: vocab, langNames: map[string]string{}, reportLangs: map[string]bool{}, people: map[string][]string{}}
 	for _, e := range cat.Events {
 		k := eventKeys{id: e.ID, series: map[string]bool{}, places: map[string]bool{}, year: e.Year, reports: e.Reports}
 		for _, w := range text.Tokenize(e.Name) {
@@ -122,21 +127,19 @@ func NewPlanner(cat *corpus.Catalog, analyzer *text.Analyzer, places *text.Place
 		p.events = append(p.events, k)
 	}
 	for _, r := range cat.Reports {
-		tag, err := language.Parse(r.Lang)
-		if err != nil {
-			continue
+		p.reportLangs[r.Lang] = true
+	}
+	// Languages are known by name even when no report is written in them: "is there a Japanese
+	// report?" has an answer, and "日本語" is then not read as Japan.
+	for _, code := range slices.Sorted(maps.Keys(p.reportLangs)) {
+		p.addLanguage(code, uiLangs)
+	}
+	for _, code := range uiLangs {
+		if !p.reportLangs[code] {
+			p.addLanguage(code, uiLangs)
 		}
-		names := []string{display.Self.Name(tag)}
-		for _, ui := range uiLangs {
-			if t, err := language.Parse(ui); err == nil {
-				names = append(names, display.Languages(t).Name(tag))
-			}
-		}
-		for _, n := range names {
-			for _, f := range languageForms(n) {
-				p.langNames[f] = r.Lang
-			}
-		}
+	}
+	for _, r := range cat.Reports {
 		for _, who := range append([]string{r.Publisher}, r.Authors...) {
 			for _, f := range personForms(who) {
 				if !slices.Contains(p.people[f], r.ID) {
@@ -146,6 +149,29 @@ func NewPlanner(cat *corpus.Catalog, analyzer *text.Analyzer, places *text.Place
 		}
 	}
 	return p
+}
+
+// addLanguage registers the names of the language code in itself and in each of uiLangs; a form
+// that is also a place ("日本" of "日本語") is left out. A name already taken keeps its language.
+func (p *Planner) addLanguage(code string, uiLangs []string) {
+	tag, err := language.Parse(code)
+	if err != nil {
+		return
+	}
+	names := []string{display.Self.Name(tag)}
+	for _, ui := range uiLangs {
+		if t, err := language.Parse(ui); err == nil {
+			names = append(names, display.Languages(t).Name(tag))
+		}
+	}
+	for _, n := range names {
+		for i, f := range languageForms(n) {
+			if _, taken := p.langNames[f]; taken || i > 0 && p.isPlaceOnly(f) {
+				continue
+			}
+			p.langNames[f] = code
+		}
+	}
 }
 
 // isSeriesWord reports whether a word of an event's name identifies its series: a compound
@@ -217,8 +243,15 @@ func (p *Planner) Plan(q, lang string) Plan {
 	folded := text.Fold(q)
 	tokens := foldedTokens(q)
 
-	named, seriesWords, narrowed := p.eventScope(q, folded, tokens, s)
-	named, narrowed = p.reportScope(q, folded, tokens, s, named, narrowed)
+	langs, langSurfaces := p.languages(folded, tokens)
+	eq, eFolded, eTokens := q, folded, tokens
+	if len(langSurfaces) > 0 {
+		// A language's name is not a place: "日本語" is not Japan, "Swedish" not Sweden.
+		eq = removeWords(text.FoldHan(q), langSurfaces, false)
+		eFolded, eTokens = text.Fold(eq), foldedTokens(eq)
+	}
+	named, seriesWords, narrowed := p.eventScope(eq, eFolded, eTokens, s)
+	named, narrowed = p.reportScope(q, folded, tokens, s, named, narrowed, langs, langSurfaces, plan.Intent)
 	if narrowed && len(s.Reports) == 0 && !s.Outside() {
 		// Each part of the scope exists, but together they name no report ("the Swedish report
 		// on Copenhagen").
@@ -249,6 +282,11 @@ func (p *Planner) Plan(q, lang string) Plan {
 			}
 		}
 		plan.Search = strings.TrimSpace(plan.Search + " " + strings.Join(dedupe(who), " "))
+	}
+	if (plan.Intent == IntentYesNo || plan.Intent == IntentFact || plan.Intent == IntentList) && (len(s.Langs) > 0 || s.Outside()) && onlyExistence(plan.Subject) {
+		// "Is there anything in Swedish?", "有中文的报告吗？": nothing is asked of the reports
+		// but whether they exist.
+		plan.Intent, plan.Subject = IntentSources, nil
 	}
 	generic := plan.Intent == IntentFact || plan.Intent == IntentYesNo || plan.Intent == IntentList || plan.Intent == IntentOpinion
 	if generic && !s.Limited() && !s.Outside() && isChatter(q, p.analyzer.Terms(q, lang)) {
@@ -408,23 +446,23 @@ func (p *Planner) eventScope(q, folded string, tokens []string, s *Scope) (named
 
 // reportScope narrows to reports by their language, publisher or author, and a day of the
 // event, intersecting with what the events left.
-func (p *Planner) reportScope(q, folded string, tokens []string, s *Scope, named []string, narrowed bool) ([]string, bool) {
-	// Reports: by language, publisher or author, and a day of the event.
-	var byLang []string
-	for _, name := range slices.Sorted(maps.Keys(p.langNames)) {
-		l := p.langNames[name]
-		fuzzy := fuzzyWord(tokens, name)
-		if containsPhrase(folded, tokens, name) || stemMatch(tokens, name) || fuzzy != "" {
-			if fuzzy != "" {
-				named = append(named, fuzzy)
-			}
-			if !slices.Contains(s.Langs, l) {
-				s.Langs = append(s.Langs, l)
-			}
-			named = append(named, name)
+func (p *Planner) reportScope(q, folded string, tokens []string, s *Scope, named []string, narrowed bool, langs, langSurfaces []string, intent Intent) ([]string, bool) {
+	// Reports: by language, publisher or author, and a day of the event. A language no report
+	// is written in scopes a question about the sources ("is there a Japanese report?") to
+	// nothing; elsewhere ("what did the Japanese speakers say") it stays in the subject.
+	for _, l := range langs {
+		if p.reportLangs[l] {
+			s.Langs = append(s.Langs, l)
+		} else if intent == IntentSources || intent == IntentYesNo {
+			s.AbsentLangs = append(s.AbsentLangs, l)
+			s.Unknown = append(s.Unknown, langSurfaces...)
+			named = append(named, langSurfaces...)
 		}
 	}
-	sort.Strings(s.Langs)
+	if len(s.Langs) > 0 {
+		named = append(named, langSurfaces...)
+	}
+	var byLang []string
 	if len(s.Langs) > 0 {
 		for _, r := range p.cat.Reports {
 			if slices.Contains(s.Langs, r.Lang) {
@@ -470,7 +508,67 @@ func (p *Planner) subject(search, lang string, intent Intent) []string {
 	return dedupe(out)
 }
 
+// existenceWords ask whether something exists without saying what: "anything", "något", "什么".
+var existenceWords = foldedSet(`exist exists existe existen existiert gibt gab finns fanns hay hubo há c'è esiste
+	есть є var ma 有 ある あります 있나요 있어요
+	anything something any anyone stuff report reports one ones write writeup writeups
+		quelque chose rien rapport rapports article articles compte rendu
+		etwas irgendwas irgendetwas bericht berichte artikel
+		något nåt några rapport rapporter artikel artiklar
+		algo alguno alguna informe informes artículo artículos
+		qualcosa qualche report resoconto resoconti articolo articoli
+		alguma algum coisa relatório relatórios artigo artigos
+		iets wat verslag verslagen artikel artikelen rapport
+		什么 任何 报告 報告 文章 资料 資料 レポート 記事 何か 보고서 리포트
+		что-нибудь что-то отчёт отчет отчёты звіт звіти coś raport raporty relacja bir şey rapor`)
+
+// foldedSet is the set of the folded words of a list.
+func foldedSet(list string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.Fields(list) {
+		set[text.Fold(w)] = true
+	}
+	return set
+}
+
+// onlyExistence reports whether a subject holds nothing but existence words (or nothing).
+func onlyExistence(subject []string) bool {
+	for _, t := range subject {
+		if !existenceWords[text.Fold(t)] {
+			return false
+		}
+	}
+	return true
+}
+
 func (p *Planner) known(term string) bool { return p.vocab != nil && p.vocab.Known(term) }
+
+// languages finds the languages the question names, in any of the names they are registered
+// under (misspelt within an edit or two, or inflected), and the surfaces that named them.
+func (p *Planner) languages(folded string, tokens []string) (langs, surfaces []string) {
+	// Only a word the corpus does not know may be a misspelt language name: "Ingress" is not
+	// Spanish "inglés".
+	var unknown []string
+	for _, t := range tokens {
+		if !p.known(t) {
+			unknown = append(unknown, t)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(p.langNames)) {
+		fuzzy := fuzzyWord(unknown, name)
+		if containsPhrase(folded, tokens, name) || stemMatch(tokens, name) || fuzzy != "" {
+			if fuzzy != "" {
+				surfaces = append(surfaces, fuzzy)
+			}
+			if l := p.langNames[name]; !slices.Contains(langs, l) {
+				langs = append(langs, l)
+			}
+			surfaces = append(surfaces, name)
+		}
+	}
+	sort.Strings(langs)
+	return langs, dedupe(surfaces)
+}
 
 // isPlaceOnly reports whether an alias is only a place name (those go through the places rule,
 // which knows about misspellings and the corpus vocabulary).
@@ -657,7 +755,8 @@ func removeWords(q string, phrases []string, fillers bool) string {
 	out := q
 	for _, ph := range phrases {
 		if text.IsHanWord([]rune(ph)) {
-			out = strings.ReplaceAll(out, ph, " ")
+			// Phrases are folded ("日本语"); so must the question be to find them ("日本語").
+			out = strings.ReplaceAll(text.FoldHan(out), ph, " ")
 		}
 	}
 	locs := wordRe.FindAllStringIndex(out, -1)
@@ -691,6 +790,10 @@ func removeWords(q string, phrases []string, fillers bool) string {
 		for i, f := range folded {
 			if reportFillers[f] {
 				drop[i] = true
+				// The rest of a hyphenated compound goes with it: "write-ups", not "-ups".
+				for j := i; j+1 < len(locs) && out[locs[j][1]:locs[j+1][0]] == "-"; j++ {
+					drop[j+1] = true
+				}
 			}
 		}
 	}

@@ -150,3 +150,38 @@ func TestPlanIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanSourcesByLanguage: asking whether a report exists in a language is a question about
+// the sources, whether or not one does; a language's name is never read as a place.
+func TestPlanSourcesByLanguage(t *testing.T) {
+	p := testPlanner(t)
+	for _, tt := range []struct {
+		q, lang string
+		langs   []string
+		absent  []string
+	}{
+		{"is there anything in German?", "en", []string{"de"}, nil},
+		{"Gibt es einen spanischen Bericht?", "de", []string{"es"}, nil},
+		{"日本語のレポートはありますか？", "ja", []string{"ja"}, nil},
+		{"有瑞典语的报告吗？", "zh", nil, []string{"sv"}},
+		{"Is there a Swedish write-up?", "en", nil, []string{"sv"}},
+		{"which write-ups do you have in French?", "en", nil, []string{"fr"}},
+	} {
+		t.Run(tt.q, func(t *testing.T) {
+			plan := p.Plan(tt.q, tt.lang)
+			if plan.Intent != IntentSources || len(plan.Subject) != 0 {
+				t.Errorf("intent %s, subject %q; want sources with no subject", plan.Intent, plan.Subject)
+			}
+			if !slices.Equal(plan.Scope.Langs, tt.langs) || !slices.Equal(plan.Scope.AbsentLangs, tt.absent) {
+				t.Errorf("langs %q, absent %q; want %q and %q", plan.Scope.Langs, plan.Scope.AbsentLangs, tt.langs, tt.absent)
+			}
+			if len(plan.Scope.Events) != 0 {
+				t.Errorf("scoped to events %q: a language name read as a place", plan.Scope.Events)
+			}
+		})
+	}
+	// Elsewhere a language without reports stays in the subject.
+	if plan := p.Plan("What did the Swedish speakers say about Podman?", "en"); plan.Scope.Outside() || !slices.Contains(plan.Subject, "swedish") {
+		t.Errorf("scope %+v, subject %q", plan.Scope, plan.Subject)
+	}
+}
