@@ -107,7 +107,7 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 
 	framing := framingSubject(plan)
 	if s.writer != nil && len(hits) > 0 && coverage >= minModelCoverage {
-		a, err := s.write(ctx, q, lang, hits)
+		a, err := s.write(ctx, q, lang, plan, hits)
 		if err == nil {
 			return withPlan(prefixed(a, prefix)), nil
 		}
@@ -248,17 +248,38 @@ var markerRe = regexp.MustCompile(`\[(\d+)\]`)
 
 // write asks the model, then keeps only the citations it used, renumbered 1, 2, … in order of
 // first use. An answer with no valid citation is flagged.
-func (s *Service) write(ctx context.Context, q Question, lang string, hits []retrieval.Hit) (Answer, error) {
+//
+// The plan's intent and scope go to the model. An answer whose language the detector is sure
+// is not the asked one is asked for again, once, with a firmer instruction; a second miss is
+// kept and flagged.
+func (s *Service) write(ctx context.Context, q Question, lang string, plan question.Plan, hits []retrieval.Hit) (Answer, error) {
 	notFound := s.catalog.Sprintf(lang, i18n.AnswerNotFound)
-	text, used, err := s.writer.Write(ctx, WriteRequest{
+	req := WriteRequest{
 		Question: q.Text, Lang: lang, Hits: hits, History: q.History, NotFound: notFound, OnToken: q.OnToken,
-	})
+		Intent: string(plan.Intent),
+	}
+	if plan.Scope.Limited() {
+		req.Scope = s.scopeLabel(plan)
+	}
+	text, used, err := s.writer.Write(ctx, req)
 	if err != nil {
 		return Answer{}, err
 	}
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return Answer{}, errors.New("the model returned an empty answer")
+	}
+	wrongLang := false
+	if got := s.answerLanguage(text); got != "" && got != lang {
+		s.log.Warn("model answered in another language, asking again", "want", lang, "got", got)
+		req.Firm = true
+		again, used2, err := s.writer.Write(ctx, req)
+		if again = strings.TrimSpace(again); err == nil && again != "" {
+			text, used = again, used2
+		}
+		if got := s.answerLanguage(text); got != "" && got != lang {
+			wrongLang = true
+		}
 	}
 	if strings.Contains(text, notFound) || strings.TrimRight(text, ".。 ") == strings.TrimRight(notFound, ".。 ") {
 		a := s.notFound(lang)
@@ -288,11 +309,25 @@ func (s *Service) write(ctx context.Context, q Question, lang string, hits []ret
 		return ""
 	})
 	a := Answer{Text: text, Lang: lang, Mode: ModeLLM, Citations: cites}
-	if len(cites) == 0 {
+	switch {
+	case wrongLang:
+		a.Flagged = true
+		a.Note = s.catalog.Sprintf(lang, i18n.AnswerWrongLanguage)
+	case len(cites) == 0:
 		a.Flagged = true
 		a.Note = s.catalog.Sprintf(lang, i18n.AnswerUncited)
 	}
 	return a, nil
+}
+
+// answerLanguage is the language a model's answer is written in, when the detector is sure of
+// it; empty when it is not. Citation markers are left out of what is detected.
+func (s *Service) answerLanguage(text string) string {
+	d := s.detector.Detect(markerRe.ReplaceAllString(text, " "))
+	if !d.Sure {
+		return ""
+	}
+	return d.Lang
 }
 
 // bestSentence is the sentence of a cited passage that best matches the question, for the quote.

@@ -67,6 +67,12 @@ type WriteRequest struct {
 	History  []Turn
 	NotFound string
 	OnToken  func(string)
+	// Intent is the question plan's intent ("summary", "list", …), which shapes the answer.
+	Intent string
+	// Scope names the event or report the question is limited to; empty when it names none.
+	Scope string
+	// Firm asks for the answer language more strongly: the previous answer was in another one.
+	Firm bool
 }
 
 // Options configure a Service.

@@ -14,7 +14,9 @@ const (
 	AnswerSources           Key = "answer.sources"
 	AnswerFallbackNote      Key = "answer.fallback_note"
 	AnswerUncited           Key = "answer.uncited"
-	AnswerOriginal          Key = "answer.original"
+	// AnswerWrongLanguage flags a model answer that came back in another language, twice.
+	AnswerWrongLanguage Key = "answer.wrong_language"
+	AnswerOriginal      Key = "answer.original"
 	// AnswerOutside says the question names an event, year or report the catalog does not hold.
 	AnswerOutside Key = "answer.outside"
 	// AnswerScopeEmpty introduces what other reports say when the named ones say nothing.
@@ -166,6 +168,18 @@ func answerMessages() Table {
 			"pt": "Atenção: esta resposta não cita nenhum trecho, confira-a nas fontes.",
 			"it": "Attenzione: questa risposta non cita alcun passaggio, verificala nelle fonti.",
 			"nl": "Let op: dit antwoord citeert geen enkele passage, controleer het in de bronnen.",
+		},
+		AnswerWrongLanguage: {
+			"en": "Careful: the model answered in another language than asked.",
+			"fr": "Attention : le modèle a répondu dans une autre langue que celle demandée.",
+			"sv": "Obs: modellen svarade på ett annat språk än det som efterfrågades.",
+			"zh": "注意：模型没有用所要求的语言回答。",
+			"de": "Vorsicht: Das Modell hat in einer anderen als der gewünschten Sprache geantwortet.",
+			"es": "Atención: el modelo respondió en otro idioma distinto del solicitado.",
+			"ja": "注意：モデルは指定とは別の言語で回答しました。",
+			"pt": "Atenção: o modelo respondeu em outro idioma, não no que foi pedido.",
+			"it": "Attenzione: il modello ha risposto in una lingua diversa da quella richiesta.",
+			"nl": "Let op: het model antwoordde in een andere taal dan gevraagd.",
 		},
 		AnswerNoLanguage: {
 			"en": "No report is written in %s.",

@@ -18,6 +18,8 @@ type Passage struct {
 	N int
 	// Title, Publisher, Event, Lang and Heading describe where the passage comes from.
 	Title, Publisher, Event, Lang, Heading string
+	// Takeaway marks a passage from a report's own take-away list or conclusion.
+	Takeaway bool
 	// Text is the passage itself.
 	Text string
 }
@@ -43,6 +45,15 @@ type Request struct {
 	History []Turn
 	// NotFound is the sentence, in Lang, to reply with when the passages do not answer.
 	NotFound string
+	// Intent is what the question asks for (the question plan's intent: "summary", "list",
+	// "definition", "who", "when", "where", "how_many", "opinion", "yes_no", "fact"); it
+	// shapes the answer. Empty means a plain short answer.
+	Intent string
+	// Scope names the event or report the question is about, when it names one.
+	Scope string
+	// Firm repeats the language instruction more strongly, for a retry after an answer came
+	// back in another language.
+	Firm bool
 	// OnToken, when set, streams the answer: it receives the whole text so far after each
 	// chunk, never a delta, from the goroutine that called Answer.
 	OnToken func(textSoFar string)

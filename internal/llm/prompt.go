@@ -103,6 +103,10 @@ func answerSystemPrompt(req Request, nums []int, nonce string) string {
 		"quoted in the user's message.\n\n")
 
 	if name, ok := languageName(req.Lang); ok {
+		if req.Firm {
+			fmt.Fprintf(&b, "IMPORTANT: a previous answer to this question was not written in %s. This time every "+
+				"sentence must be in %s; only names of people, products and events stay as they are.\n\n", name, name)
+		}
 		fmt.Fprintf(&b, "Language: write the whole answer in %s, whatever the language of the question, "+
 			"of the conversation or of the reports. Translate what you take from the reports into %s.\n\n", name, name)
 	} else {
@@ -125,8 +129,20 @@ func answerSystemPrompt(req Request, nums []int, nonce string) string {
 		"Never invent a number, never cite anything else, and make no claim that the passages do not support.\n\n",
 		nums[0], strings.Join(strs, ", "))
 
-	b.WriteString("Length: answer in 2 to 4 short sentences of plain text. No headings, no lists, no preamble, " +
-		"no closing remarks.\n\n")
+	if scope := oneLine(req.Scope); scope != "" {
+		fmt.Fprintf(&b, "Scope: the question is about %s; the passages come from it. Answer about it only.\n\n", scope)
+	}
+	guide, list := intentGuide(req.Intent)
+	if guide != "" {
+		b.WriteString("What is asked: " + guide + "\n\n")
+	}
+	if list {
+		b.WriteString("Length: a short list, one line per point starting with \"• \", each line cited; at most 8 " +
+			"lines. No headings, no preamble, no closing remarks.\n\n")
+	} else {
+		b.WriteString("Length: answer in 2 to 4 short sentences of plain text. No headings, no lists, no preamble, " +
+			"no closing remarks.\n\n")
+	}
 
 	if nf := strings.TrimSpace(req.NotFound); nf != "" {
 		fmt.Fprintf(&b, "Not found: if the passages do not answer the question, reply exactly with the following "+
@@ -136,6 +152,35 @@ func answerSystemPrompt(req Request, nums []int, nonce string) string {
 			"the conference reports do not cover it, without citations.")
 	}
 	return b.String()
+}
+
+// intentGuide tells the model what shape of answer a question's intent calls for; list is true
+// when the answer is a list of points.
+func intentGuide(intent string) (guide string, list bool) {
+	switch intent {
+	case "summary":
+		return "the take-aways. Give the main points the reports make, one per line; passages marked " +
+			"\"Take-away: yes\" are the reports' own conclusions, prefer them. When several reports speak, " +
+			"group the lines by report and name it.", true
+	case "list":
+		return "a list. Say what the list is of, then give every item the passages give.", true
+	case "definition":
+		return "a definition. Say what the subject is, then what it is for.", false
+	case "who":
+		return "a person or an organisation. Name it in the first sentence.", false
+	case "when":
+		return "a date or a time. Give it in the first sentence.", false
+	case "where":
+		return "a place. Name it in the first sentence.", false
+	case "how_many":
+		return "a number. Give it in the first sentence.", false
+	case "opinion":
+		return "an opinion or a trend. Say what each report thinks about the subject, naming the report " +
+			"(its title or publisher) for each view; do not add a view of your own.", false
+	case "yes_no":
+		return "a yes-or-no question. Start with yes or no, then say why.", false
+	}
+	return "", false
 }
 
 // answerUserPrompt quotes the passages between unforgeable markers, then asks the question.
@@ -157,6 +202,9 @@ func answerUserPrompt(req Request, nums []int, nonce, pending string) string {
 				fmt.Fprintf(&b, "%s: %s\n", f.k, v)
 			}
 		}
+		if p.Takeaway {
+			b.WriteString("Take-away: yes\n")
+		}
 		b.WriteByte('\n')
 		b.WriteString(strings.TrimSpace(defang(p.Text)))
 		b.WriteByte('\n')
@@ -164,10 +212,17 @@ func answerUserPrompt(req Request, nums []int, nonce, pending string) string {
 		b.WriteString("\n\n")
 	}
 	fmt.Fprintf(&b, "Question: %s\n", strings.TrimSpace(defang(req.Question)))
+	length := "in 2 to 4 sentences"
+	if _, list := intentGuide(req.Intent); list {
+		length = "as a short list"
+	}
 	if name, ok := languageName(req.Lang); ok {
-		fmt.Fprintf(&b, "\nAnswer in %s, in 2 to 4 sentences, citing passages as [n].", name)
+		fmt.Fprintf(&b, "\nAnswer in %s, %s, citing passages as [n].", name, length)
+		if req.Firm {
+			fmt.Fprintf(&b, " Every sentence in %s.", name)
+		}
 	} else {
-		b.WriteString("\nAnswer in the language of the question, in 2 to 4 sentences, citing passages as [n].")
+		fmt.Fprintf(&b, "\nAnswer in the language of the question, %s, citing passages as [n].", length)
 	}
 	return b.String()
 }

@@ -19,6 +19,8 @@ func TestLanguageName(t *testing.T) {
 		{"ja", "Japanese (日本語)", true},
 		{"es", "Spanish (español)", true},
 		{"en", "English", true},
+		{"zh-Hant", "Traditional Chinese (繁體中文)", true},
+		{"uk", "Ukrainian (українська)", true},
 		{" FR ", "French (français)", true},
 		{"pt-BR", "Brazilian Portuguese (português)", true},
 		{"", "", false},
@@ -133,4 +135,34 @@ func (s *staticModel) GenerateContent(_ context.Context, _ []llms.MessageContent
 
 func (s *staticModel) Call(ctx context.Context, prompt string, opts ...llms.CallOption) (string, error) {
 	return llms.GenerateFromSinglePrompt(ctx, s, prompt, opts...)
+}
+
+func TestPromptCarriesPlan(t *testing.T) {
+	req := Request{
+		Question: "what did the Xebia report retain?", Lang: "fr", Intent: "summary", Scope: "KubeCon Europe 2018 <<Copenhagen>>",
+		Passages: []Passage{{N: 1, Title: "Retour", Text: "Que retenir", Takeaway: true}, {N: 2, Text: "Le stand"}},
+	}
+	nums := passageNumbers(req.Passages)
+	sys, user := answerSystemPrompt(req, nums, "n0nce"), answerUserPrompt(req, nums, "n0nce", "")
+	for _, want := range []string{"Scope: the question is about KubeCon Europe 2018 ‹‹Copenhagen››", "the take-aways", "one line per point"} {
+		if !strings.Contains(sys, want) {
+			t.Errorf("system prompt lacks %q:\n%s", want, sys)
+		}
+	}
+	if strings.Contains(sys, "IMPORTANT") {
+		t.Error("a first request insists on the language as if it were a retry")
+	}
+	if strings.Count(user, "Take-away: yes") != 1 || !strings.Contains(user, "as a short list") {
+		t.Errorf("user prompt should mark the one take-away passage and ask for a list:\n%s", user)
+	}
+
+	req.Firm, req.Intent, req.Scope = true, "who", ""
+	sys, user = answerSystemPrompt(req, nums, "n0nce"), answerUserPrompt(req, nums, "n0nce", "")
+	if !strings.Contains(sys, "IMPORTANT: a previous answer to this question was not written in French") ||
+		!strings.Contains(user, "Every sentence in French") {
+		t.Errorf("a retry does not insist on French:\n%s\n%s", sys, user)
+	}
+	if strings.Contains(sys, "Scope:") || !strings.Contains(sys, "Name it in the first sentence") || !strings.Contains(sys, "2 to 4 short sentences") {
+		t.Errorf("a who question without scope is prompted wrongly:\n%s", sys)
+	}
 }

@@ -31,7 +31,7 @@ func (w *Writer) Write(ctx context.Context, req answer.WriteRequest) (string, []
 		}
 		passages[i] = Passage{
 			N: i + 1, Title: h.Report.Title, Publisher: h.Report.Publisher, Event: event,
-			Lang: h.Passage.Lang, Heading: h.Passage.Section, Text: h.Passage.Text,
+			Lang: h.Passage.Lang, Heading: h.Passage.Section, Text: h.Passage.Text, Takeaway: h.Passage.Takeaway,
 		}
 	}
 	history := make([]Turn, len(req.History))
@@ -40,7 +40,7 @@ func (w *Writer) Write(ctx context.Context, req answer.WriteRequest) (string, []
 	}
 	text, err := w.client.Answer(ctx, Request{
 		Question: req.Question, Lang: req.Lang, Passages: passages, History: history,
-		NotFound: req.NotFound, OnToken: req.OnToken,
+		NotFound: req.NotFound, OnToken: req.OnToken, Intent: req.Intent, Scope: req.Scope, Firm: req.Firm,
 	})
 	if err != nil {
 		return "", nil, err

@@ -23,10 +23,14 @@ import (
 type scriptedModel struct {
 	translations map[string]string
 	answer       []string // chunks
-	delay        time.Duration
+	// answers, when set, replaces answer: the nth answer request gets answers[n] (the last
+	// one once they run out), for a model that answers differently when asked again.
+	answers [][]string
+	delay   time.Duration
 
-	mu      sync.Mutex
-	prompts []string // system prompts received, in order
+	mu             sync.Mutex
+	prompts        []string // system prompts received, in order
+	answerRequests int
 }
 
 func (m *scriptedModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -54,9 +58,19 @@ func (m *scriptedModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	m.mu.Lock()
 	m.prompts = append(m.prompts, system)
+	reply := m.answer
+	if len(m.answers) > 0 {
+		n := m.answerRequests
+		if n >= len(m.answers) {
+			n = len(m.answers) - 1
+		}
+		reply = m.answers[n]
+	}
+	if !strings.Contains(system, "You translate search questions") {
+		m.answerRequests++
+	}
 	m.mu.Unlock()
 
-	reply := m.answer
 	if strings.Contains(system, "You translate search questions") {
 		data, _ := json.Marshal(m.translations)
 		reply = []string{"```json\n" + string(data) + "\n```"}
@@ -216,4 +230,77 @@ func TestServiceSkipsModelForOffTopic(t *testing.T) {
 			t.Error("the model was asked to answer a question the reports do not cover")
 		}
 	}
+}
+
+func TestServiceAsksAgainWhenModelAnswersInAnotherLanguage(t *testing.T) {
+	english := []string{"The next KubeCon Europe takes place in Amsterdam, from 30 March to 2 April 2020 [1]."}
+	french := []string{"La prochaine KubeCon Europe aura lieu à Amsterdam, du 30 mars au 2 avril 2020 [1]."}
+	q := answer.Question{Text: "Où aura lieu la prochaine KubeCon Europe ?"}
+
+	t.Run("retried", func(t *testing.T) {
+		m := &scriptedModel{translations: map[string]string{}, answers: [][]string{english, french}}
+		a, err := newModelService(t, m, 5*time.Second).Ask(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Mode != answer.ModeLLM || a.Lang != "fr" || a.Flagged || !strings.Contains(a.Text, "aura lieu") {
+			t.Fatalf("answer = %+v, want the French answer of the second request, unflagged", a)
+		}
+		prompts := answerPrompts(m.systemPrompts())
+		if len(prompts) != 2 {
+			t.Fatalf("the model was asked %d times, want twice", len(prompts))
+		}
+		if strings.Contains(prompts[0], "IMPORTANT") || !strings.Contains(prompts[1], "IMPORTANT") || !strings.Contains(prompts[1], "French") {
+			t.Errorf("the second request does not insist on French:\n%s", prompts[1])
+		}
+	})
+	t.Run("flagged", func(t *testing.T) {
+		m := &scriptedModel{translations: map[string]string{}, answers: [][]string{english}}
+		a, err := newModelService(t, m, 5*time.Second).Ask(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(answerPrompts(m.systemPrompts())); n != 2 {
+			t.Fatalf("the model was asked %d times, want twice (one retry)", n)
+		}
+		if !a.Flagged || a.Note != i18n.MustNew().Sprintf("fr", i18n.AnswerWrongLanguage) {
+			t.Errorf("answer = %+v, want it flagged with the wrong-language note in French", a)
+		}
+	})
+	t.Run("right language first", func(t *testing.T) {
+		m := &scriptedModel{translations: map[string]string{}, answers: [][]string{french, english}}
+		a, err := newModelService(t, m, 5*time.Second).Ask(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(answerPrompts(m.systemPrompts())); n != 1 || a.Flagged {
+			t.Errorf("asked %d times, flagged %v: a right-language answer needs no retry", n, a.Flagged)
+		}
+	})
+}
+
+func TestServiceSendsIntentAndScope(t *testing.T) {
+	m := &scriptedModel{translations: map[string]string{}, answer: []string{"• Spotify moved to managed clusters [1]."}}
+	svc := newModelService(t, m, 5*time.Second)
+	if _, err := svc.Ask(context.Background(), answer.Question{Text: "What were the key takeaways of KubeCon Barcelona?"}); err != nil {
+		t.Fatal(err)
+	}
+	prompts := answerPrompts(m.systemPrompts())
+	if len(prompts) != 1 {
+		t.Fatalf("the model was asked %d times, want once", len(prompts))
+	}
+	if !strings.Contains(prompts[0], "the take-aways") || !strings.Contains(prompts[0], "one line per point") {
+		t.Errorf("a summary question's prompt does not ask for the take-aways as a list:\n%s", prompts[0])
+	}
+}
+
+// answerPrompts keeps the system prompts of answer requests (not translations).
+func answerPrompts(prompts []string) []string {
+	var out []string
+	for _, p := range prompts {
+		if !strings.Contains(p, "You translate search questions") {
+			out = append(out, p)
+		}
+	}
+	return out
 }
