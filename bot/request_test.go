@@ -99,7 +99,12 @@ func TestUILang(t *testing.T) {
 		{"fr", "ja-JP", "fr"},
 		{"", "ja-JP", "ja"},
 		{"", "pt_BR", "pt"},
-		{"", "ko-KR", "en"},
+		{"", "ko-KR", "ko"},
+		{"", "zh-TW", "zh-Hant"},
+		{"", "zh-HK", "zh-Hant"},
+		{"", "zh-CN", "zh"},
+		{"", "uk-UA", "uk"},
+		{"", "hi-IN", "en"},
 		{"", "", "en"},
 	}
 	for _, tt := range tests {

@@ -14,7 +14,7 @@ import (
 )
 
 // Supported lists the languages takeaway speaks, English first (the fallback).
-var supported = []string{"en", "fr", "sv", "zh", "de", "es", "ja", "pt", "it", "nl"}
+var supported = []string{"en", "fr", "sv", "zh", "de", "es", "ja", "pt", "it", "nl", "ko", "zh-Hant", "ru", "pl", "tr", "uk"}
 
 // Supported returns the language codes takeaway can answer in, English first.
 func Supported() []string { return append([]string(nil), supported...) }
