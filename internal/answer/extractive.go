@@ -530,7 +530,8 @@ func subjectOf(question string) string {
 	for i, w := range words {
 		rs := []rune(w)
 		capital := len(rs) > 1 && unicode.IsUpper(rs[0])
-		acronym := len(rs) > 1 && strings.ToUpper(w) == w && unicode.IsLetter(rs[0])
+		// Scripts without case (Hangul, Arabic) have no acronyms: the first letter must be a capital.
+		acronym := len(rs) > 1 && strings.ToUpper(w) == w && unicode.IsUpper(rs[0])
 		for _, r := range rs[1:] {
 			if unicode.IsUpper(r) && unicode.IsLower(rs[0]) {
 				acronym = true // gVisor, kubeCon: mixed case marks a name

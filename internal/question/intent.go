@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/takeaway-bot/takeaway/internal/text"
 )
 
 // Intent is what a question asks for, which decides how passages are retrieved and how the
@@ -34,7 +36,7 @@ var intentRules = []struct {
 }{
 	{IntentSources, words(`(?i)\b(what|which|how many|list( all)?|show( me)?)[^?]{0,40}\b(reports?|write-?ups?|sources|articles?|blog ?posts?|documents?)\b|\bwho (wrote|published|authored|is the author)\b|\b(who is|who are|name of) the authors?\b|\bquels? (rapports?|articles?|sources?|comptes[- ]rendus)\b|\bqui a (écrit|publié|rédigé)\b|\bqui (est|sont) l'auteur|\bwelche (berichte|quellen|artikel)\b|\bwer hat\b.*\b(geschrieben|verfasst|veröffentlicht)\b|\bwer (ist|sind) (der|die) autor|\bvilka (rapporter|källor|artiklar)\b|\bvem (skrev|har skrivit|publicerade)\b|\bvem är författaren|\bqué (informes|fuentes|artículos)\b|\bquién (escribió|publicó)\b|\bquali (report|articoli|fonti|resoconti)\b|\bchi ha scritto\b|\bquais (relatórios|fontes|artigos)\b|\bquem escreveu\b|\bwelke (verslagen|rapporten|bronnen|artikelen)\b|\bwie heeft\b.*\bgeschreven\b|\bis (it|this|that|the \w+ (one|version|report)) a translation\b|\btraduction\b|\bübersetzung\b|\böversättning\b|有哪些(报告|文章|来源)|哪些报告|谁写的|作者是谁|原文作者|是翻译的|どの(レポート|記事)|誰が書|著者は|どんなレポート|\bкакие (отч[её]ты|статьи|источники)\b|\bкто (написал|автор)\b|\bякі (звіти|статті|джерела)\b|\bхто (написав|автор)\b|\bjakie (raporty|relacje|źródła|artykuły)\b|\bkto (napisał|jest autorem)\b|\bhangi (raporlar|kaynaklar|yazılar)\b|\bkim yazdı\b|\byazarı kim\b|어떤 (보고서|리포트|글)|누가 (썼|작성)|작성자|저자`)},
 	{IntentSummary, words(`(?i)\b(summar\w*|recap\w*|tl;?dr|gist|key (points|takeaways|take-aways|messages|lessons)|main (points|takeaways|themes|messages)|highlights?|take-?aways?|what should i (remember|know)|in a nutshell|overview|résum\w*|retenir|points? clés|l'essentiel|en bref|faits marquants|zusammenfass\w*|fass\w* .*zusammen|fazit|wichtigsten|kernaussagen|highlights|sammanfatt\w*|huvudpunkt\w*|viktigaste|höjdpunkter|lärdomar|resum\w*|lo más importante|lo esencial|puntos clave|conclusiones|riassun\w*|punti chiave|in sintesi|destaques|pontos principais|samenvatting|belangrijkste|hoogtepunten)\b|总结|概括|要点|亮点|重点|摘要|まとめ|要約|ポイント|요약|핵심|\b(кратко|резюме|итоги|главное|основные (моменты|выводы)|выводы|підсумк\w*|коротко|головне|основні (моменти|висновки)|висновки|podsumuj\w*|podsumowanie|najważniejsze|wnioski|özet\w*|önemli noktalar|çıkarımlar)\b|정리`)},
-	{IntentDefinition, words(`(?i)^\s*(what\s*(is|are|'s)|whats|what does\b.*\bmean|define|qu'est-ce que|qu'est ce que|c'est quoi|que signifie|was (ist|sind|bedeutet)|vad (är|betyder)|qué (es|son|significa)|que es|cos'è|cosa (è|sono)|che cos'è|o que (é|são)|wat (is|zijn|betekent))\b|\b(c'est quoi|means?)\s*\??$|什么是|是什么|是啥|とは|って何|とは何|^\s*(что такое|що таке|co to jest|czym jest)\b|\b(nedir|ne demek)\b|란 무엇|이란 무엇|뭐예요|뭔가요`)},
+	{IntentDefinition, words(`(?i)^\s*(what\s*(is|are|'s)|whats|what does\b.*\bmean|define|qu'est-ce que|qu'est ce que|c'est quoi|que signifie|was (ist|sind|bedeutet)|vad (är|betyder)|qué (es|son|significa)|que es|cos'è|cosa (è|sono)|che cos'è|o que (é|são)|wat (is|zijn|betekent))\b|\b(c'est quoi|means?)\s*\??$|什么是|是什么|是啥|とは|って何|とは何|^\s*(что такое|що таке|co to jest|czym jest)\b|\b(nedir|ne demek)\b|란 무엇|이란 무엇|뭐예요|뭔가요|무엇인가요|무엇입니까|뭐야`)},
 	{IntentHowMany, words(`(?i)\b(how many|how much|how large|how big|number of|combien|hur många|hur mycket|wie viele|wie viel|anzahl|cuántos|cuántas|cuánto|quantos|quantas|quanto|quanti|quante|hoeveel)\b|多少|几个|多大|几位|何人|いくつ|どれくらい|何本|何台|\b(сколько|скільки|ile|jak wiele|kaç|ne kadar)\b|몇|얼마나`)},
 	{IntentWhen, words(`(?i)\b(when|what date|which date|quand|när|wann|cuándo|quando|wanneer)\b|什么时候|何时|哪天|いつ|\b(когда|коли|kiedy|ne zaman|hangi tarih)\b|언제`)},
 	{IntentWhere, words(`(?i)\b(where|où|wo|var|dónde|dove|onde|waar)\b|哪里|在哪|何处|どこ|\b(где|де|gdzie|nerede)\b|어디`)},
@@ -90,6 +92,7 @@ var falseFriends = map[Intent]map[string][]string{
 
 // detectIntent is the first intent whose words the question holds, read as lang.
 func detectIntent(q, lang string) Intent {
+	q = text.FoldHan(q) // the rules are written in Simplified characters; 什麼是 is 什么是
 	for _, r := range intentRules {
 		text := q
 		if ff := falseFriends[r.intent]; ff != nil && lang != "" {

@@ -70,6 +70,7 @@ func (a *Analyzer) Glossary() *Glossary { return a.glossary }
 // IsStop reports whether a folded word is a function word of lang (from the analyzer's stop
 // list) or a question word.
 func (a *Analyzer) IsStop(lang, word string) bool {
+	lang = analysisLang(lang)
 	if a.stops[lang][word] {
 		return true
 	}
@@ -86,6 +87,7 @@ func (a *Analyzer) QueryTerms(text, lang string) []string {
 }
 
 func (a *Analyzer) terms(s, lang string, split func(string) []string) []string {
+	lang = analysisLang(lang)
 	if words, ok := a.cjkWords[lang]; ok {
 		s = Fold(s)
 		for _, w := range words {

@@ -110,6 +110,7 @@ func (g *Glossary) Matches(text, lang string) []Match {
 	if g == nil {
 		return nil
 	}
+	lang = analysisLang(lang)
 	forms := g.entries[lang]
 	var out []Match
 	folded := Fold(text)

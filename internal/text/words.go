@@ -140,6 +140,25 @@ var questionWords = map[string][]string{
 	"nl": {"wat", "welke", "wie", "wanneer", "waar", "waarom", "hoe", "hoeveel", "volgens", "over"},
 	"zh": {"什么", "是", "的", "了", "吗", "呢", "哪些", "哪个", "哪里", "谁", "怎么", "如何", "为什么", "有", "在", "和", "讲", "关于", "请问", "一下", "那篇", "这篇", "那份", "这份", "那个", "这个"},
 	"ja": {"何", "は", "が", "の", "を", "に", "で", "と", "です", "ですか", "か", "について", "どこ", "いつ", "誰", "なぜ", "どう"},
+	"ru": {"что", "такое", "кто", "когда", "где", "почему", "зачем", "как", "сколько", "какой", "какая", "какое", "какие", "каких", "каким", "ли", "про", "согласно", "расскажи", "расскажите", "скажи", "скажите", "отчёт", "отчет", "отчёте", "отчете", "отчётах", "отчетах", "это", "есть", "был", "была", "были"},
+	// Ukrainian has no stop list in the full-text index: its common function words are here.
+	"uk": {"що", "таке", "хто", "коли", "де", "чому", "навіщо", "як", "скільки", "який", "яка", "яке", "які", "яких", "чи", "про", "згідно", "розкажи", "розкажіть", "скажи", "скажіть", "звіт", "звіті", "звітах", "це", "є", "був", "була", "було", "були", "і", "й", "та", "в", "у", "на", "з", "із", "зі", "до", "від", "для", "за", "по", "не", "а", "але", "або", "вже", "ще", "так", "ні", "ми", "ви", "він", "вона", "вони", "воно", "його", "її", "їх", "цей", "ця", "ці", "той", "там", "тут", "мені", "можна"},
+	// Polish's stop list in the full-text index comes with a stemmer module of its own; its
+	// common function words are here instead.
+	"pl": {"i", "w", "we", "z", "ze", "na", "do", "o", "od", "po", "za", "przez", "dla", "przy", "u", "nie", "się", "to", "ten", "ta", "te", "tego", "tej", "a", "ale", "lub", "albo", "oraz", "że", "jak", "już", "jeszcze", "tak", "tylko", "mi", "mnie", "my", "wy", "on", "ona", "oni", "ich", "jego", "jej", "można", "co", "czym", "kto", "kim", "kiedy", "gdzie", "dlaczego", "czemu", "jak", "ile", "jaki", "jaka", "jakie", "jakich", "który", "która", "które", "czy", "według", "powiedz", "opowiedz", "raport", "raporcie", "raportach", "jest", "są", "był", "była", "było", "były"},
+	"tr": {"ne", "nedir", "neler", "kim", "kimdir", "kimler", "nerede", "nereden", "neden", "niçin", "nasıl", "kaç", "hangi", "hangisi", "mi", "mı", "mu", "mü", "midir", "mıdır", "hakkında", "göre", "rapor", "raporda", "raporlarda", "anlat", "söyle", "var", "yok"},
+	// Korean glues particles to its words; these are the question words and endings that
+	// stand alone.
+	"ko": {"무엇", "무엇인가요", "무엇입니까", "뭐", "뭐야", "뭐예요", "뭔가요", "누구", "누가", "언제", "어디", "어디서", "어디에서", "왜", "어떻게", "어떤", "몇", "얼마나", "있나요", "있었나요", "있습니까", "했나요", "했습니까", "인가요", "입니까", "대해", "대해서", "대한", "관해", "관한", "보고서", "보고서에서", "보고서에", "알려줘", "알려주세요", "말해줘", "그리고", "또는"},
+}
+
+// analysisLang is the language whose word lists read a text: Traditional Chinese is read as
+// Chinese, since text is folded to Simplified characters before its words are looked up.
+func analysisLang(lang string) string {
+	if lang == "zh-Hant" {
+		return "zh"
+	}
+	return lang
 }
 
 // IsHanWord reports whether a word holds Han or kana (Chinese or Japanese script).

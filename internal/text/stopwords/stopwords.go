@@ -13,12 +13,14 @@ import (
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/it"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/nl"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/pt"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/ru"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/sv"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/tr"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
 // Langs are the languages with a stop list.
-func Langs() []string { return []string{"en", "fr", "sv", "de", "es", "it", "nl", "pt"} }
+func Langs() []string { return []string{"en", "fr", "sv", "de", "es", "it", "nl", "pt", "ru", "tr"} }
 
 // Load returns the stop words of every language in Langs.
 func Load() (map[string]map[string]bool, error) {
