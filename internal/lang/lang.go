@@ -92,13 +92,13 @@ var functionWords = map[string]string{
 	"sv": "vad vilka vilken vilket vem när var varför hur är var den det de en ett och att på för med om av till från som gjorde har hade många mycket under hej tack",
 	"de": "was welche welcher welches wer wann wo warum wie ist sind war waren der die das ein eine einen einem einer eines und zu im in auf für mit über von den dem des hat haben gibt es nicht auch noch viele hallo danke",
 	"es": "qué que cuál cuáles quién quiénes cuándo dónde por cómo cuántos cuántas es son fue el la los las un una y de del en para con sobre hay se su sus según está están hola gracias",
-	"pt": "que qual quais quem quando onde porque como quantos quantas é são foi o a os as um uma e de do da em para com sobre há não olá obrigado obrigada",
+	"pt": "que qual quais quem quando onde porque como quantos quantas é são foi o a os as um uma e de do da em para com sobre há não olá oi valeu obrigado obrigada",
 	"it": "che cosa quale quali chi quando dove perché come quanti quante è sono era il lo la gli le un una e di del della in per con su ha hanno ciao grazie",
-	"nl": "wat welke wie wanneer waar waarom hoe is zijn was de het een en van in op voor met over hoeveel heeft hebben er bedankt dankjewel",
+	"nl": "wat welke wie wanneer waar waarom hoe is zijn was de het een en van in op voor met over hoeveel heeft hebben er hoi goedemorgen goedemiddag allemaal bedankt dankjewel",
 	// Polish "i", "do", "to", "w", "na" are left out: English questions ("How do I…", "KubeCon NA")
 	// hold them too, and Polish is told by its letters.
-	"pl": "co czym jak jaki jaka jakie jakich kto kogo kiedy gdzie dlaczego ile czy jest są był była było były się nie od dla że przez cześć dzień dobry dzięki dziękuję",
-	"tr": "ne nedir neler hangi kim kimdir zaman nerede neden niçin nasıl kaç mı mi mu mü mıydı miydi var yok bir ve ile için bu şu hakkında merhaba selam teşekkürler teşekkür sağol",
+	"pl": "co czym jak jaki jaka jakie jakich kto kogo kim komu czego czemu kiedy gdzie dlaczego ile czy jest są był była było były być mają się nie od dla że przez oto tym tego tej temu może który która które także również więc też już tylko bardzo cześć dzień dobry dzięki dziękuję",
+	"tr": "ne nedir neler neye neyi neyin hangi kim kimdir kime kimi kimin zaman nerede neden niçin nasıl kaç mı mi mu mü mıydı miydi var yok bir ve ile için bu şu hakkında merhaba selam teşekkürler teşekkür sağol",
 }
 
 // cyrillicWords vote between the two Cyrillic-script languages takeaway speaks.
@@ -252,8 +252,9 @@ func (d *Detector) vote(text string) map[string]int {
 			votes[c] += 2
 		}
 	}
+	// Digits belong to the word they are glued to: "2018de" (Turkish "in 2018") is no "de".
 	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !(unicode.IsLetter(r) || r == '\'' || r == '’' || r == '-')
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || r == '-')
 	}) {
 		w = strings.ReplaceAll(w, "’", "'")
 		for _, part := range append([]string{w}, strings.FieldsFunc(w, func(r rune) bool { return r == '\'' || r == '-' })...) {
