@@ -60,7 +60,9 @@ var chatterWords = strings.Fields(`hi hello hey heya hiya yo hej hallo hola ciao
 	muito tudo bem tchau ajuda
 	hoi hoe gaat het doei hulp
 	göra faire sais kannst machen puedes hacer puoi fare podes fazer kun je doen
-	你好 谢谢 多谢 ありがとう こんにちは どうも 안녕하세요 감사합니다 спасибо привет dzięki cześć teşekkürler merhaba شكرا مرحبا`)
+	valeu brigado brigadão
+	你好 谢谢 多谢 ありがとう こんにちは どうも 안녕하세요 안녕 감사합니다 고마워 고맙습니다
+	спасибо привет здравствуйте дякую привіт вітаю dzięki dziękuję cześć teşekkürler teşekkür sağol merhaba selam شكرا مرحبا`)
 
 // words compiles a pattern whose \b are word boundaries in any script (Go's \b only knows
 // ASCII letters, so "où\b" would never match).

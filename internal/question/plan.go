@@ -289,7 +289,7 @@ func (p *Planner) Plan(q, lang string) Plan {
 		plan.Intent, plan.Subject = IntentSources, nil
 	}
 	generic := plan.Intent == IntentFact || plan.Intent == IntentYesNo || plan.Intent == IntentList || plan.Intent == IntentOpinion
-	if generic && !s.Limited() && !s.Outside() && isChatter(q, p.analyzer.Terms(q, lang)) {
+	if generic && !s.Limited() && !s.Outside() && isChatter(q, p.analyzer.Terms(q, lang), p.known) {
 		plan.Intent, plan.Subject = IntentChatter, nil
 	}
 	return plan
@@ -649,18 +649,33 @@ func isChatterWord(t string) bool {
 	return slices.ContainsFunc(chatterWords, func(w string) bool { return text.Fold(w) == t })
 }
 
-func isChatter(q string, terms []string) bool {
-	content := 0
+//
+// A greeting or thanks with other words is still chatter when none of those words is a name or
+// a word of the reports ("thanks, that's all I needed!"): there is nothing in it to look up.
+func isChatter(q string, terms []string, known func(string) bool) bool {
+	var chatter, other []string
 	for _, t := range terms {
 		if utf8.RuneCountInString(t) <= 2 && !text.IsHanWord([]rune(t)) {
 			continue // "re" of "you're"
 		}
-		if !isChatterWord(t) {
+		if isChatterWord(t) {
+			chatter = append(chatter, t)
+		} else {
+			other = append(other, t)
+		}
+	}
+	if len(other) > 0 {
+		if len(chatter) == 0 {
 			return false
 		}
-		content++
+		names := text.NameTokens(q)
+		for _, t := range other {
+			if names[t] || known(t) || text.IsHanWord([]rune(t)) {
+				return false
+			}
+		}
 	}
-	terms = terms[:content]
+	terms = chatter
 	for _, r := range q {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			return len(terms) == 0 && len([]rune(strings.TrimSpace(q))) < 25 || len(terms) > 0
