@@ -649,7 +649,8 @@ func isChatterWord(t string) bool {
 	return slices.ContainsFunc(chatterWords, func(w string) bool { return text.Fold(w) == t })
 }
 
-// A greeting or thanks with other words is still chatter when none of those words is a name or
+// isChatter reports whether q is only greetings, thanks or small talk. A greeting or thanks
+// with other words is still chatter when none of those words is a name or
 // a word of the reports ("thanks, that's all I needed!"): there is nothing in it to look up.
 func isChatter(q string, terms []string, known func(string) bool) bool {
 	var chatter, other []string
