@@ -71,7 +71,10 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 	if plan.Scope.Limited() {
 		conceptText = plan.Search
 	}
-	concepts := s.search.Concepts(conceptText, lang)
+	// Whether the reports cover the question is judged leniently on words they never use (the
+	// asker's wording); an answer from outside the scope the user named is judged strictly.
+	strict := s.search.Concepts(conceptText, lang)
+	concepts := lenient(strict)
 	chosen, coverage := extract(s.passages, q.Text, lang, hits, concepts)
 	if plan.Intent == question.IntentSummary && len(hits) > 0 && (len(plan.Subject) == 0 || covered(chosen, coverage, concepts)) {
 		// A summary is the beginning of each of the best passages (take-aways first), not
@@ -98,7 +101,7 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 			return Answer{Lang: lang, Plan: &plan}, err
 		}
 		others = outsideScope(others, plan.Scope.Reports)
-		if c2, cov2 := extract(s.passages, q.Text, lang, others, concepts); covered(c2, cov2, concepts) && cov2 >= minOutsideScopeCoverage {
+		if c2, cov2 := extract(s.passages, q.Text, lang, others, strict); covered(c2, cov2, strict) && cov2 >= minOutsideScopeCoverage {
 			prefix = s.catalog.Sprintf(lang, i18n.AnswerScopeEmpty, s.scopeLabel(plan))
 			hits, chosen, coverage, ok = others, c2, cov2, true
 		}

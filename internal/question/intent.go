@@ -61,7 +61,7 @@ var chatterWords = strings.Fields(`hi hello hey heya hiya yo hej hallo hola ciao
 	hoi hoe gaat het doei hulp
 	göra faire sais kannst machen puedes hacer puoi fare podes fazer kun je doen
 	valeu brigado brigadão
-	你好 谢谢 多谢 ありがとう こんにちは どうも 안녕하세요 안녕 감사합니다 고마워 고맙습니다
+	你好 谢谢 多谢 好的 好 辛苦 辛苦了 收到 明白 ありがとう こんにちは どうも 안녕하세요 안녕 감사합니다 고마워 고맙습니다
 	спасибо привет здравствуйте дякую привіт вітаю dzięki dziękuję cześć teşekkürler teşekkür sağol merhaba selam شكرا مرحبا`)
 
 // words compiles a pattern whose \b are word boundaries in any script (Go's \b only knows

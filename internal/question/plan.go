@@ -649,6 +649,15 @@ func isChatterWord(t string) bool {
 	return slices.ContainsFunc(chatterWords, func(w string) bool { return text.Fold(w) == t })
 }
 
+// hasChatterWord reports whether a run of Chinese or Japanese holds a greeting or thanks
+// ("好的谢谢"): such runs are not cut into words.
+func hasChatterWord(run string) bool {
+	return slices.ContainsFunc(chatterWords, func(w string) bool {
+		rs := []rune(w)
+		return text.IsHanWord(rs) && len(rs) > 1 && strings.Contains(run, text.Fold(w))
+	})
+}
+
 // isChatter reports whether q is only greetings, thanks or small talk. A greeting or thanks
 // with other words is still chatter when none of those words is a name or
 // a word of the reports ("thanks, that's all I needed!"): there is nothing in it to look up.
@@ -658,7 +667,7 @@ func isChatter(q string, terms []string, known func(string) bool) bool {
 		if utf8.RuneCountInString(t) <= 2 && !text.IsHanWord([]rune(t)) {
 			continue // "re" of "you're"
 		}
-		if isChatterWord(t) {
+		if isChatterWord(t) || text.IsHanWord([]rune(t)) && hasChatterWord(t) {
 			chatter = append(chatter, t)
 		} else {
 			other = append(other, t)
@@ -670,7 +679,7 @@ func isChatter(q string, terms []string, known func(string) bool) bool {
 		}
 		names := text.NameTokens(q)
 		for _, t := range other {
-			if names[t] || known(t) || text.IsHanWord([]rune(t)) {
+			if names[t] || known(t) {
 				return false
 			}
 		}

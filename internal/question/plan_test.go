@@ -69,6 +69,8 @@ func TestPlanIntent(t *testing.T) {
 		{"thanks a lot, you saved my afternoon", "en", IntentChatter},
 		{"thanks! and Podman?", "en", IntentFact},
 		{"дякую, це все", "uk", IntentChatter},
+		{"好的谢谢，明白了", "zh", IntentChatter},
+		{"谢谢！那Podman呢？", "zh", IntentFact},
 		{"什麼是平台工程？", "zh-Hant", IntentDefinition},
 		{"what is bootc?", "en", IntentDefinition},
 		{"Qu'est-ce que Quadlet ?", "fr", IntentDefinition},
