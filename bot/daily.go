@@ -138,7 +138,7 @@ type dailyMessage struct {
 func renderDaily(cat *i18n.Catalog, t digest.Takeaway) dailyMessage {
 	body := truncateEscaped(escapeMrkdwn(t.Text), maxText)
 	blocks := []slack.Block{
-		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, body, false, false), nil, nil),
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, body, false, true), nil, nil),
 	}
 	var refs []string
 	for _, c := range t.Citations {

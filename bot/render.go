@@ -67,8 +67,9 @@ func renderAnswer(cat *i18n.Catalog, a answer.Answer, opt renderOptions) []slack
 		text := cat.Sprintf(lang, i18n.BotSharedQuestion, escape(truncate(opt.Question, 500)))
 		pieces = append(pieces, piece{block: contextText(text), text: text})
 	}
-	for _, chunk := range splitText(escape(a.Text), maxMarkdown) {
-		pieces = append(pieces, piece{block: slack.NewMarkdownBlock("", chunk), text: chunk, markdown: textLen(chunk)})
+	for _, chunk := range splitText(escapeMarkdown(a.Text), maxMarkdown) {
+		fallback := strings.NewReplacer("\\[", "[", "\\]", "]").Replace(chunk) // the fallback is mrkdwn
+		pieces = append(pieces, piece{block: slack.NewMarkdownBlock("", chunk), text: fallback, markdown: textLen(chunk)})
 	}
 	if a.Note != "" {
 		text := "_" + escape(truncate(a.Note, maxText-2)) + "_"
@@ -80,7 +81,7 @@ func renderAnswer(cat *i18n.Catalog, a answer.Answer, opt renderOptions) []slack
 			lines = append(lines, "• "+escape(truncate(s, 200)))
 		}
 		for _, text := range packLines(cat.Sprintf(lang, i18n.BotSuggestions), lines, maxText) {
-			pieces = append(pieces, piece{block: slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil), text: text})
+			pieces = append(pieces, piece{block: slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, true), nil, nil), text: text})
 		}
 	}
 	if len(a.Citations) > 0 {
@@ -157,7 +158,8 @@ func plainMessage(text string) slackMessage {
 
 // contextText is a context block of one mrkdwn text.
 func contextText(text string) *slack.ContextBlock {
-	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false))
+	// verbatim: Slack links nothing by itself (URLs, channel names) in text the bot escaped.
+	return slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, true))
 }
 
 // citationLine renders "[1] <url|title> · publisher · event".
@@ -217,11 +219,23 @@ func packLines(heading string, lines []string, limit int) []string {
 }
 
 // escaper neutralises Slack's control characters: with them escaped, "<!channel>",
-// "<!here>" or "<@U123>" in a question or a report is shown, never acted upon.
-var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+// "<!here>" or "<@U123>" in a question or a report is shown, never acted upon. Bare web
+// addresses get a zero-width space after their scheme or "www", so that no client turns
+// them into links: the only links in a message are those the bot makes (citation URLs).
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;",
+	"://", ":\u200b//", "www.", "www\u200b.", "WWW.", "WWW\u200b.")
 
-// escape makes text from users or reports safe to show in Slack.
+// escape makes text from users or reports safe to show in Slack's mrkdwn.
 func escape(s string) string { return escaper.Replace(s) }
+
+// markdownEscaper adds to escaper what standard Markdown would act upon: "[text](url)" and
+// "![alt](url)" stay text once their brackets are escaped.
+var markdownEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;",
+	"://", ":\u200b//", "www.", "www\u200b.", "WWW.", "WWW\u200b.", "[", "\\[", "]", "\\]")
+
+// escapeMarkdown makes text from users, reports or models safe for a markdown block: bold and
+// lists keep working, links and images are shown as text.
+func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }
 
 // unescaper reverses Slack's own escaping of message text.
 var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")

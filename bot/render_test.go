@@ -6,10 +6,12 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/slack-go/slack"
 
 	"github.com/takeaway-bot/takeaway/internal/answer"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
@@ -139,10 +141,25 @@ func TestRenderAnswerGolden(t *testing.T) {
 			},
 			opt: renderOptions{ID: "a6", Feedback: true, Share: true, Question: "<!here> who?"},
 		},
+		{
+			name: "en_foreign_links",
+			a: answer.Answer{
+				Lang: "en", Mode: answer.ModeLLM,
+				Text:        "See [the docs](http://evil.example/docs) and ![x](http://evil.example/x.png) or www.evil.example [1].",
+				Note:        "from http://evil.example/note",
+				Suggestions: []string{"[ZlorpCon](http://evil.example/e)"},
+				Citations: []answer.Citation{
+					{N: 1, Title: "[ZlorpCon](http://evil.example/t)", Event: "[ZlorpCon](http://evil.example/e)", URL: "https://example.com/report"},
+				},
+			},
+			opt: renderOptions{ID: "a7"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			golden(t, "render_"+tt.name+".json", marshal(t, renderAnswer(cat, tt.a, tt.opt)))
+			msgs := renderAnswer(cat, tt.a, tt.opt)
+			golden(t, "render_"+tt.name+".json", marshal(t, msgs))
+			assertOnlyOwnLinks(t, msgs, tt.a)
 		})
 	}
 }
@@ -314,3 +331,35 @@ func TestBotMessagesComplete(t *testing.T) {
 		}
 	}
 }
+
+// assertOnlyOwnLinks fails when a rendered message holds a link the bot did not make: every
+// URL written out must be a citation's, inside Slack's <url|title> syntax.
+func assertOnlyOwnLinks(t *testing.T, msgs []slackMessage, a answer.Answer) {
+	t.Helper()
+	own := map[string]bool{}
+	for _, c := range a.Citations {
+		if u := linkURL(c.URL); u != "" {
+			own[u] = true
+		}
+	}
+	for _, m := range msgs {
+		raw := string(marshal(t, m))
+		for _, loc := range urlRe.FindAllStringIndex(raw, -1) {
+			u := raw[loc[0]:loc[1]]
+			if !own[strings.TrimRight(u, "|")] || loc[0] == 0 || raw[loc[0]-1] != '<' {
+				t.Errorf("a link the bot did not make: %q in %s", u, raw)
+			}
+		}
+		for _, b := range m.Blocks {
+			if md, ok := b.(*slack.MarkdownBlock); ok && mdLinkRe.MatchString(md.Text) {
+				t.Errorf("a Markdown link or image survives in a markdown block: %s", md.Text)
+			}
+		}
+	}
+}
+
+// urlRe finds web addresses as Slack clients would link them: a scheme, or "www.".
+var urlRe = regexp.MustCompile(`(?i)(https?://|www\.)[^\s"<>|\\]+`)
+
+// mdLinkRe finds "](" whose bracket is not escaped with a backslash.
+var mdLinkRe = regexp.MustCompile(`(^|[^\\])\]\(`)

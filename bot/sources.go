@@ -44,7 +44,7 @@ func renderSources(cat *i18n.Catalog, lang string, list []Source) slackMessage {
 	}
 	m := slackMessage{Text: escape(header)}
 	for _, text := range packLines("*"+escape(header)+"*", lines, maxText) {
-		m.Blocks = append(m.Blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil))
+		m.Blocks = append(m.Blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, true), nil, nil))
 	}
 	return m
 }

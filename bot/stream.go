@@ -102,7 +102,7 @@ func (s *streamer) flush() {
 func (s *streamer) open(text string) {
 	api, t := s.b.api, s.t
 	if t.ThreadTS != "" {
-		opts := []slack.MsgOption{slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionMarkdownText(escape(text))}
+		opts := []slack.MsgOption{slack.MsgOptionTS(t.ThreadTS), slack.MsgOptionMarkdownText(escapeMarkdown(text))}
 		if t.UserID != "" {
 			opts = append(opts, slack.MsgOptionRecipientUserID(t.UserID))
 		}
@@ -128,8 +128,10 @@ func (s *streamer) open(text string) {
 func (s *streamer) push(text string) {
 	api, t := s.b.api, s.t
 	if s.native {
-		if delta, ok := strings.CutPrefix(text, s.streamed); ok {
-			_, _, err := api.AppendStreamContext(s.ctx, t.Channel, s.ts, slack.MsgOptionMarkdownText(escape(delta)))
+		// The whole text is escaped, then cut: a web address split across two chunks is still
+		// seen whole.
+		if delta, ok := strings.CutPrefix(escapeMarkdown(text), escapeMarkdown(s.streamed)); ok {
+			_, _, err := api.AppendStreamContext(s.ctx, t.Channel, s.ts, slack.MsgOptionMarkdownText(delta))
 			if err == nil {
 				s.streamed, s.shown = text, text
 				return

@@ -434,3 +434,24 @@ func TestCatalogGroupsReportsByEvent(t *testing.T) {
 		t.Errorf("orphans %v, want [c]", cat.Orphans)
 	}
 }
+
+func TestReportURLMustBeWeb(t *testing.T) {
+	l := NewLoader(langs)
+	for _, tt := range []struct{ url, want string }{
+		{"https://example.com/r", "https://example.com/r"},
+		{"http://example.com/r", "http://example.com/r"},
+		{"javascript:alert(1)", ""},
+		{"//example.com/r", ""},
+		{"[x](http://evil.example)", ""},
+		{"ftp://example.com/r", ""},
+	} {
+		src := "---\ntitle: T\nurl: \"" + tt.url + "\"\n---\nKubeCon had many talks about service meshes this year, and Linkerd was among them.\n"
+		doc, err := l.Load("r.md", []byte(src), nil)
+		if err != nil {
+			t.Fatalf("%q: %v", tt.url, err)
+		}
+		if doc.Report.URL != tt.want {
+			t.Errorf("url %q loaded as %q, want %q", tt.url, doc.Report.URL, tt.want)
+		}
+	}
+}

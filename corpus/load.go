@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -135,7 +136,7 @@ func (l *Loader) Load(name string, data []byte, meta *Meta) (Document, error) {
 		Date:          m.Date,
 		Publisher:     m.Publisher,
 		Authors:       m.Authors,
-		URL:           m.URL,
+		URL:           webURL(m.URL),
 		TranslationOf: m.TranslationOf,
 		Tags:          m.Tags,
 	}
@@ -455,4 +456,15 @@ func isReportFile(name string) bool {
 		return true
 	}
 	return false
+}
+
+// webURL keeps a report's URL only when it is an absolute http or https address: it becomes
+// the citation's link, the only kind of link the bot makes.
+func webURL(raw string) string {
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return raw
 }
