@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/answer"
@@ -131,9 +132,18 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics
 	}
 	svc := answer.NewService(searcher, cat, answer.Options{
 		Logger: log, Topics: topics, Events: catalog.Covered(), Writer: writer, CorpusLangs: idx.Languages(),
-		Planner: planner, Catalog: catalog,
+		Planner: planner, Catalog: catalog, ModelTimeout: modelTimeout(cfg),
 	})
 	return &app{corpus: c, reports: catalog, index: idx, service: svc, catalog: cat, log: log, writer: writer}, nil
+}
+
+// modelTimeout is the one deadline of a question's model calls: TAKEAWAY_LLM_TIMEOUT, or the
+// default of one call.
+func modelTimeout(cfg config.Config) time.Duration {
+	if d := cfg.LLM.Timeout.Duration; d > 0 {
+		return d
+	}
+	return llm.DefaultTimeout
 }
 
 func llmConfig(cfg config.Config) llm.Config {

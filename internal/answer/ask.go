@@ -46,6 +46,13 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 	case plan.Scope.Outside():
 		return withPlan(s.outside(lang, plan)), nil
 	}
+	// One deadline for the model's work on this question: translating it and answering share it.
+	mctx := ctx
+	if s.writer != nil && s.modelTimeout > 0 {
+		var cancel context.CancelFunc
+		mctx, cancel = context.WithTimeout(ctx, s.modelTimeout)
+		defer cancel()
+	}
 	if s.writer != nil {
 		targets := make([]string, 0, len(s.langs))
 		for _, l := range s.langs {
@@ -54,7 +61,7 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 			}
 		}
 		if len(targets) > 0 {
-			tr, err := s.writer.Translate(ctx, contextualize(q.Text, q.History), targets)
+			tr, err := s.writer.Translate(mctx, contextualize(q.Text, q.History), targets)
 			if err != nil {
 				log.Warn("question not translated, retrieving with the original only", "err", err)
 			}
@@ -110,7 +117,7 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 
 	framing := framingSubject(plan)
 	if s.writer != nil && len(hits) > 0 && coverage >= minModelCoverage {
-		a, err := s.write(ctx, q, lang, plan, hits)
+		a, err := s.write(mctx, q, lang, plan, hits)
 		if err == nil {
 			return withPlan(prefixed(a, prefix)), nil
 		}

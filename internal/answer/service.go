@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/takeaway-bot/takeaway/corpus"
@@ -48,6 +49,8 @@ type Service struct {
 	cat *corpus.Catalog
 	// passages caches the words of the passages the answerer reads.
 	passages *passageCache
+	// modelTimeout bounds all the model calls of one question together; 0: no bound of its own.
+	modelTimeout time.Duration
 }
 
 // Writer writes an answer with a language model; nil means extractive answers only.
@@ -89,6 +92,10 @@ type Options struct {
 	CorpusLangs []string
 	// Catalog names events and reports in answers about a scope.
 	Catalog *corpus.Catalog
+	// ModelTimeout is one deadline for all the model calls of a question (translating it,
+	// answering, asking again): past it the extractive answer is given. 0 leaves each call to
+	// the Writer's own bound.
+	ModelTimeout time.Duration
 }
 
 // NewService returns a Service over a searcher.
@@ -97,17 +104,18 @@ func NewService(s Searcher, cat *i18n.Catalog, opts Options) *Service {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{
-		search:   s,
-		planner:  opts.Planner,
-		detector: lang.NewDetector(i18n.Supported()),
-		catalog:  cat,
-		writer:   opts.Writer,
-		log:      opts.Logger,
-		topics:   opts.Topics,
-		events:   opts.Events,
-		langs:    opts.CorpusLangs,
-		cat:      opts.Catalog,
-		passages: newPassageCache(),
+		search:       s,
+		planner:      opts.Planner,
+		detector:     lang.NewDetector(i18n.Supported()),
+		catalog:      cat,
+		writer:       opts.Writer,
+		log:          opts.Logger,
+		topics:       opts.Topics,
+		events:       opts.Events,
+		langs:        opts.CorpusLangs,
+		cat:          opts.Catalog,
+		passages:     newPassageCache(),
+		modelTimeout: opts.ModelTimeout,
 	}
 }
 

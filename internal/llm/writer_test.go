@@ -27,6 +27,8 @@ type scriptedModel struct {
 	// one once they run out), for a model that answers differently when asked again.
 	answers [][]string
 	delay   time.Duration
+	// translateDelay makes translations late too.
+	translateDelay time.Duration
 
 	mu             sync.Mutex
 	prompts        []string // system prompts received, in order
@@ -72,6 +74,11 @@ func (m *scriptedModel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m.mu.Unlock()
 
 	if strings.Contains(system, "You translate search questions") {
+		select {
+		case <-time.After(m.translateDelay):
+		case <-r.Context().Done():
+			return
+		}
 		data, _ := json.Marshal(m.translations)
 		reply = []string{"```json\n" + string(data) + "\n```"}
 	} else if m.delay > 0 {
@@ -115,6 +122,11 @@ var (
 // newModelService wires the answer service of the default corpus to a scripted model through
 // the real langchaingo OpenAI client.
 func newModelService(t *testing.T, m *scriptedModel, timeout time.Duration) *answer.Service {
+	return newModelServiceBudget(t, m, timeout, 0)
+}
+
+// newModelServiceBudget is newModelService with one deadline for all model calls of a question.
+func newModelServiceBudget(t *testing.T, m *scriptedModel, timeout, budget time.Duration) *answer.Service {
 	t.Helper()
 	svcIndexOnce.Do(func() {
 		c, err := corpus.NewLoader(i18n.Supported()).Default()
@@ -131,9 +143,10 @@ func newModelService(t *testing.T, m *scriptedModel, timeout time.Duration) *ans
 	t.Cleanup(srv.Close)
 	client := newTestClient(t, Config{Provider: ProviderOpenAI, BaseURL: srv.URL + "/v1", APIKey: "sk-test", Model: "scripted", Timeout: timeout})
 	return answer.NewService(svcIndex, i18n.MustNew(), answer.Options{
-		Writer:      NewWriter(client),
-		CorpusLangs: []string{"fr", "sv", "zh"},
-		Events:      []string{"KubeCon + CloudNativeCon Europe 2019 (Barcelona)"},
+		Writer:       NewWriter(client),
+		CorpusLangs:  []string{"fr", "sv", "zh"},
+		Events:       []string{"KubeCon + CloudNativeCon Europe 2019 (Barcelona)"},
+		ModelTimeout: budget,
 	})
 }
 
@@ -189,6 +202,27 @@ func TestServiceFallsBackWhenModelIsLate(t *testing.T) {
 		t.Errorf("answer took %v: the model timeout was not applied", waited)
 	}
 	if a.Mode != answer.ModeExtractive || a.Note == "" || len(a.Citations) == 0 {
+		t.Errorf("answer = %+v, want the extractive answer with a fallback note", a)
+	}
+}
+
+// TestServiceOneDeadlinePerQuestion: a late translation and a late answer share the one model
+// deadline of the question; they do not wait a full timeout each.
+func TestServiceOneDeadlinePerQuestion(t *testing.T) {
+	const timeout = 600 * time.Millisecond
+	m := &scriptedModel{translations: map[string]string{"fr": "Qu'est-ce que gVisor ?"}, answer: []string{"gVisor is a sandbox [1]."},
+		delay: 5 * time.Second, translateDelay: 5 * time.Second}
+	svc := newModelServiceBudget(t, m, timeout, timeout)
+	start := time.Now()
+	a, err := svc.Ask(context.Background(), answer.Question{Text: "What is gVisor?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two calls waiting a full timeout each would take 1.2 s; one deadline ends at 0.6 s.
+	if waited := time.Since(start); waited >= 2*timeout {
+		t.Errorf("the question took %v: translation and answer each waited a full %v", waited, timeout)
+	}
+	if a.Mode != answer.ModeExtractive || a.Note == "" {
 		t.Errorf("answer = %+v, want the extractive answer with a fallback note", a)
 	}
 }
