@@ -25,6 +25,8 @@ func failure(err error) (i18n.Key, string) {
 		return i18n.BotRateLimited, OutcomeRateLimited
 	case errors.Is(err, errBusy):
 		return i18n.BotBusy, OutcomeBusy
+	case errors.Is(err, errSlackRefused):
+		return i18n.BotCouldNotDeliver, OutcomeError
 	default:
 		return i18n.BotCouldNotAnswer, OutcomeError
 	}
@@ -49,10 +51,17 @@ func (b *Bot) answerQuestion(ctx context.Context, r request, t target, text stri
 		var key i18n.Key
 		key, entry.Outcome = failure(err)
 		b.log.Warn("no answer", "request_id", r.ID, "surface", t.Surface, "err", err)
-		if st != nil && st.finishWithNotice(ctx, plainMessage(b.cat.Sprintf(ui, key))) {
+		// The notice has a deadline of its own, and goes to the asker alone when the channel
+		// would not take the answer: an ephemeral message is limited apart from posts.
+		nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), noticeTimeout)
+		defer cancel()
+		if st != nil && st.finishWithNotice(nctx, plainMessage(b.cat.Sprintf(ui, key))) {
 			return
 		}
-		b.say(ctx, t, ui, key)
+		if errors.Is(err, errSlackRefused) && t.UserID != "" && t.ResponseURL == "" {
+			t.Ephemeral = true
+		}
+		b.say(nctx, t, ui, key)
 	}
 	// A panic while answering (a bug in retrieval, rendering or a model client) must not
 	// leave the user waiting in silence: they are told, like for any other failure, and the
@@ -88,6 +97,8 @@ func (b *Bot) answerQuestion(ctx context.Context, r request, t target, text stri
 	askCtx, cancel := context.WithTimeout(ctx, answerTimeout)
 	a, err := b.answerer.Ask(askCtx, q)
 	cancel()
+	// Posting needs no answer slot: waiting on Slack must not hold up other askers.
+	release()
 	if err != nil {
 		fail(err, st)
 		return
@@ -101,10 +112,12 @@ func (b *Bot) answerQuestion(ctx context.Context, r request, t target, text stri
 	id := newID()
 	b.answers.put(id, cachedAnswer{Question: text, Answer: a})
 	msgs := renderAnswer(b.cat, a, renderOptions{ID: id, Share: t.Surface == surfaceSlash, Feedback: true})
+	dctx, cancelDeliver := context.WithTimeout(ctx, deliverTimeout)
+	defer cancelDeliver()
 	if st != nil {
-		err = st.finish(ctx, msgs)
+		err = st.finish(dctx, msgs)
 	} else {
-		err = b.deliver(ctx, t, msgs)
+		err = b.deliver(dctx, t, msgs)
 	}
 	if err != nil {
 		b.log.Error("could not post an answer", "request_id", r.ID, "surface", t.Surface, "err", err)

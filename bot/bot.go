@@ -148,6 +148,10 @@ const (
 	dedupeTTL = time.Hour
 	// answerTimeout bounds one answer, model included.
 	answerTimeout = 2 * time.Minute
+	// deliverTimeout bounds posting an answer, Slack's Retry-After waits included.
+	deliverTimeout = time.Minute
+	// noticeTimeout bounds telling the user why there is no answer.
+	noticeTimeout = 30 * time.Second
 )
 
 // identity is who the bot is, as auth.test reports it.

@@ -61,8 +61,9 @@ func (l *limiter) forgetFull(now time.Time) {
 
 // acquire takes one of the MaxConcurrent answer slots, waiting at most QueueWait; it
 // reports false when the bot stayed busy.
+// release may be called more than once; the slot is given back the first time.
 func (b *Bot) acquire(ctx context.Context) (release func(), ok bool) {
-	release = func() { <-b.sem }
+	release = sync.OnceFunc(func() { <-b.sem })
 	select {
 	case b.sem <- struct{}{}:
 		return release, true

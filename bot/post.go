@@ -11,6 +11,9 @@ import (
 	"github.com/takeaway-bot/takeaway/internal/i18n"
 )
 
+// errSlackRefused: Slack kept refusing a call (rate limited or failing) past the deadline.
+var errSlackRefused = errors.New("Slack refused the call in time")
+
 // maxAttempts bounds the tries of one Web API call (the first one and two retries).
 const maxAttempts = 3
 
@@ -36,7 +39,12 @@ func (b *Bot) call(ctx context.Context, method string, fn func(ctx context.Conte
 			return fmt.Errorf("slack %s: %w", method, err)
 		}
 		if attempt >= maxAttempts {
-			return fmt.Errorf("slack %s: giving up after %d tries: %w", method, attempt, err)
+			return fmt.Errorf("slack %s: giving up after %d tries: %w (%w)", method, attempt, err, errSlackRefused)
+		}
+		// A wait past the question's deadline ("Retry-After: 3600") is not waited: the caller
+		// tells the user instead.
+		if dl, ok := ctx.Deadline(); ok && wait > time.Until(dl) {
+			return fmt.Errorf("slack %s: asked to wait %v, past the deadline: %w", method, wait, errSlackRefused)
 		}
 		b.log.Warn("retrying Slack call", "method", method, "attempt", attempt, "wait", wait, "err", err)
 		if serr := b.sleep(ctx, wait); serr != nil {

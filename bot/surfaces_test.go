@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/takeaway-bot/takeaway/internal/answer"
+	"github.com/takeaway-bot/takeaway/internal/i18n"
 )
 
 func TestMentionAnsweredInThreadWithCitations(t *testing.T) {
@@ -367,6 +368,29 @@ func TestRateLimitedPostWaitsRetryAfter(t *testing.T) {
 	env.drain(t)
 	if diff := cmp.Diff([]string{"7s"}, durations(env.sleeps.waits())); diff != "" {
 		t.Errorf("waits (-want +got):\n%s", diff)
+	}
+}
+
+// TestRetryAfterPastTheDeadline: "Retry-After: 3600" is not waited, the answer slot is free
+// for others meanwhile, and the asker is told, ephemerally, that the answer could not be posted.
+func TestRetryAfterPastTheDeadline(t *testing.T) {
+	env := newTestEnv(t)
+	env.bot.cfg.MaxConcurrent = 1
+	env.bot.sem = make(chan struct{}, 1)
+	env.slack.fail("chat.postMessage", scripted{status: 429, retryAfter: "3600"})
+	env.postEvent(t, "EvHour", mentionEvent("U1", "<@UBOT> hi?", "1700000001.000100", ""))
+	notice := env.slack.waitCalls(t, "chat.postEphemeral", 1)[0]
+	if want := i18n.MustNew().Sprintf("en", i18n.BotCouldNotDeliver); notice.Form.Get("text") != want || notice.Form.Get("user") != "U1" {
+		t.Errorf("told %q to %q, want %q to U1", notice.Form.Get("text"), notice.Form.Get("user"), want)
+	}
+	// The one slot is free again: the next question is answered.
+	env.postEvent(t, "EvNext", mentionEvent("U2", "<@UBOT> and now?", "1700000002.000100", ""))
+	env.slack.waitCalls(t, "chat.postMessage", 1)
+	env.drain(t)
+	for _, w := range env.sleeps.waits() {
+		if w >= time.Minute {
+			t.Errorf("waited %v for Slack", w)
+		}
 	}
 }
 

@@ -21,6 +21,8 @@ const (
 	BotLangCurrentAuto Key = "bot.lang.current_auto"
 	BotLangUnknown     Key = "bot.lang.unknown"
 	BotCouldNotAnswer  Key = "bot.error.could_not_answer"
+	// BotCouldNotDeliver: the answer was ready but Slack kept refusing to take it in time.
+	BotCouldNotDeliver Key = "bot.error.could_not_deliver"
 	BotRateLimited     Key = "bot.error.rate_limited"
 	BotBusy            Key = "bot.error.busy"
 	BotSaveFailed      Key = "bot.error.save_failed"
@@ -371,6 +373,24 @@ func botMessages() Table {
 			"pl":      "Przepraszam, nie udało mi się teraz odpowiedzieć. Spróbuj ponownie za chwilę.",
 			"tr":      "Üzgünüm, şu anda yanıt veremedim. Lütfen biraz sonra tekrar deneyin.",
 			"uk":      "Вибачте, зараз не вдалося відповісти. Спробуйте ще раз трохи згодом.",
+		},
+		BotCouldNotDeliver: {
+			"en":      "Sorry, I had an answer but Slack would not let me post it in time. Please ask again in a few minutes.",
+			"fr":      "Désolé, j'avais une réponse mais Slack ne m'a pas laissé la publier à temps. Reposez la question dans quelques minutes.",
+			"sv":      "Tyvärr hade jag ett svar, men Slack lät mig inte posta det i tid. Fråga igen om några minuter.",
+			"zh":      "抱歉，我已经有了答案，但 Slack 没有让我及时发出。请过几分钟再问一次。",
+			"de":      "Entschuldigung, ich hatte eine Antwort, aber Slack hat mich sie nicht rechtzeitig posten lassen. Bitte frag in ein paar Minuten noch einmal.",
+			"es":      "Lo siento, tenía una respuesta pero Slack no me dejó publicarla a tiempo. Vuelve a preguntar en unos minutos.",
+			"ja":      "申し訳ありません。回答はできていましたが、Slack が時間内に投稿させてくれませんでした。数分後にもう一度質問してください。",
+			"pt":      "Desculpe, eu tinha uma resposta, mas o Slack não me deixou publicá-la a tempo. Pergunte de novo em alguns minutos.",
+			"it":      "Mi dispiace, avevo una risposta ma Slack non mi ha permesso di pubblicarla in tempo. Riprova tra qualche minuto.",
+			"nl":      "Sorry, ik had een antwoord, maar Slack liet me het niet op tijd plaatsen. Vraag het over een paar minuten opnieuw.",
+			"ko":      "죄송합니다. 답변은 준비했지만 Slack이 제때 게시하도록 허용하지 않았습니다. 몇 분 후에 다시 질문해 주세요.",
+			"zh-Hant": "抱歉，我已經有了答案，但 Slack 沒有讓我及時發出。請過幾分鐘再問一次。",
+			"ru":      "Извините, ответ был готов, но Slack не дал опубликовать его вовремя. Спросите ещё раз через несколько минут.",
+			"pl":      "Przepraszam, miałem odpowiedź, ale Slack nie pozwolił mi jej opublikować na czas. Zapytaj ponownie za kilka minut.",
+			"tr":      "Üzgünüm, bir yanıtım vardı ama Slack onu zamanında göndermeme izin vermedi. Lütfen birkaç dakika sonra tekrar sorun.",
+			"uk":      "Вибачте, відповідь була готова, але Slack не дав опублікувати її вчасно. Запитайте ще раз за кілька хвилин.",
 		},
 		BotRateLimited: {
 			"en":      "You're asking faster than I can answer. Please wait a minute and try again.",
