@@ -353,10 +353,10 @@ func TestPostGivesUpAfterThreeServerErrors(t *testing.T) {
 	env := newTestEnv(t)
 	env.slack.fail("chat.postMessage", scripted{status: 500}, scripted{status: 500}, scripted{status: 500})
 	env.postEvent(t, "Ev500x3", mentionEvent("U1", "<@UBOT> hi?", "1700000001.000100", ""))
-	// After three failures the bot tries once more to say it could not answer.
-	post := env.slack.waitCalls(t, "chat.postMessage", 1)[0]
-	if !strings.Contains(post.Form.Get("text"), "couldn't answer") {
-		t.Errorf("told %q", post.Form.Get("text"))
+	// After three failures the bot tells the asker alone that the answer could not be posted.
+	post := env.slack.waitCalls(t, "chat.postEphemeral", 1)[0]
+	if want := i18n.MustNew().Sprintf("en", i18n.BotCouldNotDeliver); post.Form.Get("text") != want || post.Form.Get("user") != "U1" {
+		t.Errorf("told %q to %q, want %q", post.Form.Get("text"), post.Form.Get("user"), want)
 	}
 }
 
