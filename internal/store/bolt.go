@@ -23,6 +23,7 @@ var (
 	bucketFeedback  = []byte("feedback")  // user\x00channel\x00messageTS -> boltFeedback JSON
 	bucketQuestions = []byte("questions") // timeKey(at) + seq -> boltQuestion JSON
 	bucketDaily     = []byte("daily")     // channel\x00date -> boltDaily JSON
+	bucketRequests  = []byte("requests")  // request ID -> boltRequest JSON
 
 	keySchemaVersion = []byte("schema_version")
 )
@@ -39,6 +40,11 @@ var boltMigrations = []func(tx *bbolt.Tx) error{
 		}
 		return nil
 	},
+	// 2: accepted requests, answered at least once across a crash.
+	func(tx *bbolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketRequests)
+		return err
+	},
 }
 
 // boltOpenTimeout bounds how long OpenBolt waits for the file lock held by
@@ -53,6 +59,8 @@ type Bolt struct {
 	now func() time.Time
 	// lastPrune is the unix-nano time of the last sweep of expired events.
 	lastPrune atomic.Int64
+	// lastRequestPrune is the same for expired requests.
+	lastRequestPrune atomic.Int64
 }
 
 // OpenBolt opens (creating if needed) the bbolt file at path and applies

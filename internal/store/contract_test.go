@@ -73,6 +73,8 @@ func runContract(t *testing.T, be backend) {
 		{"PostedPassageIDs", testPostedPassageIDs},
 		{"MigrationsIdempotent", testMigrationsIdempotent},
 		{"InvalidArguments", testInvalidArguments},
+		{"Requests", testRequests},
+		{"RequestsRace", testRequestsRace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -617,5 +619,89 @@ func testInvalidArguments(t *testing.T, _ backend, open opener) {
 				t.Fatalf("error = %v, want one wrapping ErrInvalid", err)
 			}
 		})
+	}
+}
+
+func testRequests(t *testing.T, be backend, open opener) {
+	s := open(t)
+	ctx := t.Context()
+	accept := func(id, owner string, lease time.Duration, want bool) {
+		t.Helper()
+		got, err := s.AcceptRequest(ctx, id, owner, []byte("payload of "+id), lease, time.Hour)
+		if err != nil {
+			t.Fatalf("AcceptRequest(%q, %q): %v", id, owner, err)
+		}
+		if got != want {
+			t.Fatalf("AcceptRequest(%q, %q) = %v, want %v", id, owner, got, want)
+		}
+	}
+	claim := func(owner string) map[string]string {
+		t.Helper()
+		ps, err := s.ClaimPending(ctx, owner, time.Hour)
+		if err != nil {
+			t.Fatalf("ClaimPending(%q): %v", owner, err)
+		}
+		out := map[string]string{}
+		for _, p := range ps {
+			out[p.ID] = string(p.Payload)
+		}
+		return out
+	}
+
+	accept("R1", "A", time.Hour, true)
+	accept("R1", "B", time.Hour, false) // being handled by A
+	if got := claim("A"); len(got) != 0 {
+		t.Errorf("the owner claims its own live request: %v", got)
+	}
+	// A request whose handler died (its lease over) is handled again, by redelivery or claim.
+	accept("R2", "A", 50*time.Millisecond, true)
+	time.Sleep(150 * time.Millisecond)
+	accept("R2", "B", time.Hour, true)
+	if err := s.FinishRequest(ctx, "R2"); err != nil {
+		t.Fatal(err)
+	}
+	accept("R2", "C", time.Hour, false) // finished: never again
+	accept("R3", "A", 50*time.Millisecond, true)
+	time.Sleep(150 * time.Millisecond)
+	got := claim("B")
+	if got["R3"] != "payload of R3" || got["R2"] != "" {
+		t.Errorf("ClaimPending(B) = %v, want R3 with its payload and not the finished R2", got)
+	}
+	if again := claim("B"); again["R3"] != "" {
+		t.Errorf("R3 claimed twice while B's lease runs: %v", again)
+	}
+	// One process holds a bbolt file: another owner's live lease is a dead process's.
+	if got := claim("Z")["R1"] != ""; got != !be.concurrentHandles {
+		t.Errorf("R1 (leased to A) claimed by another owner: %v, want %v", got, !be.concurrentHandles)
+	}
+	if err := s.FinishRequest(ctx, "unknown"); err != nil {
+		t.Errorf("finishing an unknown request: %v", err)
+	}
+}
+
+// testRequestsRace: of many handlers accepting one delivery at once, one wins.
+func testRequestsRace(t *testing.T, be backend, open opener) {
+	handles := []Store{open(t)}
+	if be.concurrentHandles {
+		handles = append(handles, open(t), open(t))
+	}
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 24 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := handles[i%len(handles)].AcceptRequest(t.Context(), "Race1", fmt.Sprintf("owner%d", i), []byte("x"), time.Hour, time.Hour)
+			if err != nil {
+				t.Errorf("AcceptRequest: %v", err)
+			}
+			if ok {
+				wins.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := wins.Load(); n != 1 {
+		t.Errorf("%d handlers accepted one request, want 1", n)
 	}
 }

@@ -66,6 +66,18 @@ CREATE TABLE daily_posts (
 	PRIMARY KEY (channel, day)
 );
 `,
+	// 2: accepted requests, answered at least once across a crash.
+	`
+CREATE TABLE requests (
+	id          text PRIMARY KEY,
+	owner       text NOT NULL,
+	payload     bytea NOT NULL,
+	finished    boolean NOT NULL DEFAULT false,
+	lease_until timestamptz NOT NULL,
+	expires_at  timestamptz NOT NULL
+);
+CREATE INDEX requests_pending_idx ON requests (lease_until) WHERE NOT finished;
+`,
 }
 
 // Postgres is the shared store kept in PostgreSQL, for running several
@@ -76,6 +88,8 @@ type Postgres struct {
 	pool *pgxpool.Pool
 	// lastPrune is the unix-nano time of the last sweep of expired events.
 	lastPrune atomic.Int64
+	// lastRequestPrune is the same for expired requests.
+	lastRequestPrune atomic.Int64
 }
 
 // OpenPostgres connects to the database at url (a postgres:// URL or DSN that

@@ -143,6 +143,13 @@ type Store interface {
 	PostedPassageIDs(ctx context.Context, channel string) ([]string, error)
 	// Stats summarises activity since the given time.
 	Stats(ctx context.Context, since time.Time) (Stats, error)
+	// AcceptRequest records a request before it is acknowledged, leased to owner, and
+	// reports whether owner should handle it (a new ID, or one whose handler died).
+	AcceptRequest(ctx context.Context, id, owner string, payload []byte, lease, ttl time.Duration) (bool, error)
+	// FinishRequest marks an accepted request as handled.
+	FinishRequest(ctx context.Context, id string) error
+	// ClaimPending leases to owner the accepted, unfinished requests nobody is handling.
+	ClaimPending(ctx context.Context, owner string, lease time.Duration) ([]Pending, error)
 	// Close releases the store's resources.
 	Close() error
 }
