@@ -39,9 +39,15 @@ type Source struct {
 // Store is the little state the bot keeps: seen events, language choices, feedback and
 // the question log.
 type Store interface {
-	// MarkEventSeen records eventID and reports whether this call was the first to do
-	// so within ttl.
-	MarkEventSeen(ctx context.Context, eventID string, ttl time.Duration) (first bool, err error)
+	// AcceptRequest records a request before it is acknowledged, with what it takes to
+	// handle it again, leased to owner; it reports whether owner should handle it: a new ID,
+	// or one whose handler died before finishing. The ID is remembered for ttl.
+	AcceptRequest(ctx context.Context, id, owner string, payload []byte, lease, ttl time.Duration) (accepted bool, err error)
+	// FinishRequest marks an accepted request as handled.
+	FinishRequest(ctx context.Context, id string) error
+	// ClaimPending leases to owner the accepted requests nobody is handling any more (their
+	// process died), so that they are answered after all.
+	ClaimPending(ctx context.Context, owner string, lease time.Duration) ([]PendingRequest, error)
 	// SetUserLang stores a user's answer language; "" clears it.
 	SetUserLang(ctx context.Context, userID, lang string) error
 	// UserLang returns a user's answer language, or "" when unset.
@@ -50,6 +56,12 @@ type Store interface {
 	RecordFeedback(ctx context.Context, f Feedback) error
 	// LogQuestion appends an entry to the question log.
 	LogQuestion(ctx context.Context, q QuestionLog) error
+}
+
+// PendingRequest is a request accepted and never finished: its ID and its payload.
+type PendingRequest struct {
+	ID      string
+	Payload []byte
 }
 
 // Vote values of Feedback.Vote.
@@ -123,6 +135,13 @@ type Config struct {
 	// RetryBackoff is the first wait before retrying a Slack 5xx; it doubles on each
 	// retry. The default is 500 milliseconds.
 	RetryBackoff time.Duration
+	// RequestLease is how long an accepted question is its replica's to answer; past it,
+	// another replica (or this one, restarted) answers it. The default, four minutes,
+	// outlasts an answer and its delivery.
+	RequestLease time.Duration
+	// RecoverInterval is how often the bot looks for questions a dead replica left; the
+	// default is 15 seconds. They are also looked for at start-up.
+	RecoverInterval time.Duration
 	// HTTPClient calls Slack's Web API; the default has a 30-second timeout.
 	HTTPClient *http.Client
 	// Routes are served beside /slack/events on Addr (health checks, metrics); with routes,
@@ -142,6 +161,8 @@ const (
 	defaultQueueWait     = 10 * time.Second
 	defaultLocaleTTL     = time.Hour
 	defaultRetryBackoff  = 500 * time.Millisecond
+	defaultRequestLease  = 4 * time.Minute
+	defaultRecover       = 15 * time.Second
 	// drainTimeout bounds how long Shutdown waits for answers in flight.
 	drainTimeout = 10 * time.Second
 	// dedupeTTL outlives Slack's retry schedule (immediately, 1 and 5 minutes later).
@@ -190,6 +211,8 @@ type Bot struct {
 	inflight   sync.WaitGroup
 	workCtx    context.Context
 	cancelWork context.CancelFunc
+	// owner names this process in the leases of the requests it accepts.
+	owner string
 }
 
 // New checks cfg, fills in defaults and returns a bot ready to Run. It does not call Slack.
@@ -220,6 +243,12 @@ func New(cfg Config, a Answerer, src Sources, st Store) (*Bot, error) {
 	}
 	if cfg.RetryBackoff <= 0 {
 		cfg.RetryBackoff = defaultRetryBackoff
+	}
+	if cfg.RequestLease <= 0 {
+		cfg.RequestLease = defaultRequestLease
+	}
+	if cfg.RecoverInterval <= 0 {
+		cfg.RecoverInterval = defaultRecover
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
@@ -253,6 +282,7 @@ func New(cfg Config, a Answerer, src Sources, st Store) (*Bot, error) {
 	b.api = slack.New(cfg.BotToken, apiOptions(cfg)...)
 	b.commands = newCommands()
 	b.workCtx, b.cancelWork = context.WithCancel(context.Background())
+	b.owner = newID()
 	return b, nil
 }
 
@@ -301,6 +331,7 @@ func (b *Bot) Run(ctx context.Context) error {
 			}
 		}()
 	}
+	go b.recoverLoop(ctx)
 	var runErr error
 	select {
 	case <-ctx.Done():

@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"runtime/debug"
+	"time"
 )
 
 // handlerFunc handles one parsed request.
@@ -45,37 +47,98 @@ func (b *Bot) dispatch(r request) {
 	b.mu.Unlock()
 	go func() {
 		defer b.inflight.Done()
+		// Finished once handled, or once its handler panicked: a request that crashes its
+		// handler is not handled again and again.
+		defer b.finish(r)
 		defer func() {
 			if p := recover(); p != nil {
 				b.log.Error("panic while handling a request", "request_id", r.ID, "panic", p, "stack", string(debug.Stack()))
 			}
 		}()
-		b.handle(b.workCtx, r)
+		if h := b.route(r); h != nil {
+			h(b, b.workCtx, r)
+		}
 	}()
 }
 
-// handle routes a request, after dropping the deliveries already handled: Slack retries
-// an event that was not acknowledged in time, with the same event ID.
-func (b *Bot) handle(ctx context.Context, r request) {
-	h := b.route(r)
-	if h == nil {
+// accept decides, before a request is acknowledged, whether to handle it, and records it as
+// accepted: what is acknowledged is then answered, even if this process dies first (a
+// replica, or this one restarted, finds it with ClaimPending). Slack retries a request that
+// was not acknowledged in time, with the same ID: a copy already accepted is dropped.
+func (b *Bot) accept(ctx context.Context, r request) bool {
+	if b.route(r) == nil {
+		return false
+	}
+	if r.ID == "" {
+		return true
+	}
+	payload, err := json.Marshal(r)
+	if err != nil {
+		b.log.Warn("could not record a request; handling it anyway", "request_id", r.ID, "err", err)
+		return true
+	}
+	accepted, err := b.store.AcceptRequest(ctx, r.ID, b.owner, payload, b.cfg.RequestLease, dedupeTTL)
+	switch {
+	case err != nil && r.Retry > 0:
+		// The first delivery was most likely accepted; a second answer is worse than none.
+		b.log.Warn("cannot tell whether a retried request was handled; dropping it", "request_id", r.ID, "err", err)
+		return false
+	case err != nil:
+		b.log.Warn("could not record a request as accepted; handling it anyway", "request_id", r.ID, "err", err)
+		return true
+	case !accepted:
+		b.log.Info("dropping a request already handled", "request_id", r.ID, "retry", r.Retry)
+		return false
+	}
+	return true
+}
+
+// finish marks a request as handled.
+func (b *Bot) finish(r request) {
+	if r.ID == "" {
 		return
 	}
-	if r.ID != "" {
-		first, err := b.store.MarkEventSeen(ctx, r.ID, dedupeTTL)
-		switch {
-		case err != nil && r.Retry > 0:
-			// The first delivery was most likely handled; a second answer is worse than none.
-			b.log.Warn("cannot tell whether a retried request was handled; dropping it", "request_id", r.ID, "err", err)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(b.workCtx), noticeTimeout)
+	defer cancel()
+	if err := b.store.FinishRequest(ctx, r.ID); err != nil {
+		b.log.Warn("could not record a request as handled; it may be answered again", "request_id", r.ID, "err", err)
+	}
+}
+
+// recoverLoop answers the requests that were accepted and never finished, by a process that
+// died: at start-up, then every RecoverInterval, until ctx ends.
+func (b *Bot) recoverLoop(ctx context.Context) {
+	t := time.NewTicker(b.cfg.RecoverInterval)
+	defer t.Stop()
+	for {
+		b.recoverPending(ctx)
+		select {
+		case <-ctx.Done():
 			return
-		case err != nil:
-			b.log.Warn("could not record a request as seen; handling it anyway", "request_id", r.ID, "err", err)
-		case !first:
-			b.log.Info("dropping a request already handled", "request_id", r.ID, "retry", r.Retry)
-			return
+		case <-t.C:
 		}
 	}
-	h(b, ctx, r)
+}
+
+// recoverPending claims what dead handlers left and dispatches it.
+func (b *Bot) recoverPending(ctx context.Context) {
+	pending, err := b.store.ClaimPending(ctx, b.owner, b.cfg.RequestLease)
+	if err != nil {
+		if ctx.Err() == nil {
+			b.log.Warn("could not look for unanswered requests", "err", err)
+		}
+		return
+	}
+	for _, p := range pending {
+		var r request
+		if err := json.Unmarshal(p.Payload, &r); err != nil || r.ID != p.ID {
+			b.log.Error("an accepted request cannot be read back; dropping it", "request_id", p.ID, "err", err)
+			b.finish(request{ID: p.ID})
+			continue
+		}
+		b.log.Info("answering a request a stopped process had accepted", "request_id", r.ID)
+		b.dispatch(r)
+	}
 }
 
 // route picks the handler of a request, or nil for requests the bot ignores: events it

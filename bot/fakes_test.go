@@ -300,28 +300,52 @@ type memStore struct {
 	langs     map[string]string
 	feedback  []Feedback
 	questions []QuestionLog
-	// seenErr, when set, makes MarkEventSeen fail.
+	// seenErr, when set, makes AcceptRequest fail.
 	seenErr error
+	// pending holds the payloads of accepted, unfinished requests.
+	pending  map[string][]byte
+	finished map[string]bool
 }
 
 func newMemStore() *memStore {
-	return &memStore{seen: map[string]bool{}, langs: map[string]string{}}
+	return &memStore{seen: map[string]bool{}, langs: map[string]string{}, pending: map[string][]byte{}, finished: map[string]bool{}}
 }
 
-func (s *memStore) MarkEventSeen(_ context.Context, id string, ttl time.Duration) (bool, error) {
+// AcceptRequest accepts each ID once (leases are not modelled: one process).
+func (s *memStore) AcceptRequest(_ context.Context, id, owner string, payload []byte, lease, ttl time.Duration) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.seenErr != nil {
 		return false, s.seenErr
 	}
-	if id == "" || ttl <= 0 {
+	if id == "" || owner == "" || lease <= 0 || ttl <= 0 {
 		return false, fmt.Errorf("memStore: invalid argument")
 	}
 	if s.seen[id] {
 		return false, nil
 	}
 	s.seen[id] = true
+	s.pending[id] = payload
 	return true, nil
+}
+
+func (s *memStore) FinishRequest(_ context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.pending, id)
+	s.finished[id] = true
+	return nil
+}
+
+func (s *memStore) ClaimPending(context.Context, string, time.Duration) ([]PendingRequest, error) {
+	return nil, nil
+}
+
+// isFinished reports whether the request was marked handled.
+func (s *memStore) isFinished(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.finished[id]
 }
 
 func (s *memStore) SetUserLang(_ context.Context, user, lang string) error {

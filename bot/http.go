@@ -64,9 +64,13 @@ func (b *Bot) serveEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Retry, _ = strconv.Atoi(r.Header.Get("X-Slack-Retry-Num"))
-	// Acknowledge first: Slack wants an answer within three seconds.
+	// Recorded as accepted, then acknowledged (Slack wants that within three seconds), then
+	// handled: an acknowledged question is answered even if the process dies meanwhile.
+	accepted := b.accept(r.Context(), req)
 	w.WriteHeader(http.StatusOK)
-	b.dispatch(req)
+	if accepted {
+		b.dispatch(req)
+	}
 }
 
 // parseHTTP reads an Events API (JSON) or a form (slash command, interaction) request.

@@ -51,9 +51,6 @@ func (b *Bot) onSocketEvent(ctx context.Context, client *socketmode.Client, evt 
 	if evt.Request == nil {
 		return nil
 	}
-	if err := client.AckCtx(ctx, evt.Request.EnvelopeID, nil); err != nil {
-		b.log.Warn("could not acknowledge a Socket Mode request", "envelope", evt.Request.EnvelopeID, "err", err)
-	}
 	var req request
 	switch data := evt.Data.(type) {
 	case slack.SlashCommand:
@@ -65,10 +62,23 @@ func (b *Bot) onSocketEvent(ctx context.Context, client *socketmode.Client, evt 
 		var err error
 		if req, _, err = parseEventsAPI(evt.Request.Payload); err != nil {
 			b.log.Warn("unreadable Socket Mode event", "err", err)
+			b.ack(ctx, client, evt)
 			return nil
 		}
 	}
 	req.Retry = evt.Request.RetryAttempt
-	b.dispatch(req)
+	// Accepted, acknowledged, handled: in that order, as over HTTP.
+	accepted := b.accept(ctx, req)
+	b.ack(ctx, client, evt)
+	if accepted {
+		b.dispatch(req)
+	}
 	return nil
+}
+
+// ack acknowledges a Socket Mode request.
+func (b *Bot) ack(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
+	if err := client.AckCtx(ctx, evt.Request.EnvelopeID, nil); err != nil {
+		b.log.Warn("could not acknowledge a Socket Mode request", "envelope", evt.Request.EnvelopeID, "err", err)
+	}
 }

@@ -371,6 +371,18 @@ func TestRateLimitedPostWaitsRetryAfter(t *testing.T) {
 	}
 }
 
+// TestAnsweredRequestIsFinished: a question is accepted before the ack and marked handled once
+// answered, so that no restart answers it again.
+func TestAnsweredRequestIsFinished(t *testing.T) {
+	env := newTestEnv(t)
+	env.postEvent(t, "EvFin", mentionEvent("U1", "<@UBOT> hi?", "1700000001.000100", ""))
+	env.slack.waitCalls(t, "chat.postMessage", 1)
+	env.drain(t)
+	if !env.store.isFinished("event:EvFin") {
+		t.Error("the answered request is not marked handled")
+	}
+}
+
 // TestRetryAfterPastTheDeadline: "Retry-After: 3600" is not waited, the answer slot is free
 // for others meanwhile, and the asker is told, ephemerally, that the answer could not be posted.
 func TestRetryAfterPastTheDeadline(t *testing.T) {

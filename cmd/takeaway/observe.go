@@ -56,10 +56,27 @@ type botStore struct {
 // Slack request forever.
 const storeTimeout = 5 * time.Second
 
-func (b botStore) MarkEventSeen(ctx context.Context, id string, ttl time.Duration) (bool, error) {
+func (b botStore) AcceptRequest(ctx context.Context, id, owner string, payload []byte, lease, ttl time.Duration) (bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
-	return b.st.MarkEventSeen(ctx, id, ttl)
+	return b.st.AcceptRequest(ctx, id, owner, payload, lease, ttl)
+}
+
+func (b botStore) FinishRequest(ctx context.Context, id string) error {
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	return b.st.FinishRequest(ctx, id)
+}
+
+func (b botStore) ClaimPending(ctx context.Context, owner string, lease time.Duration) ([]bot.PendingRequest, error) {
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	ps, err := b.st.ClaimPending(ctx, owner, lease)
+	out := make([]bot.PendingRequest, len(ps))
+	for i, p := range ps {
+		out[i] = bot.PendingRequest(p)
+	}
+	return out, err
 }
 
 func (b botStore) SetUserLang(ctx context.Context, user, lang string) error {
