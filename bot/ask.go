@@ -74,7 +74,7 @@ func (b *Bot) answerQuestion(ctx context.Context, r request, t target, text stri
 		}
 	}()
 
-	if !b.limiter.allow(t.UserID) {
+	if !r.Recovered && !b.limiter.allow(t.UserID) {
 		fail(errRateLimited, nil)
 		return
 	}

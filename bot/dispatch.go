@@ -137,6 +137,7 @@ func (b *Bot) recoverPending(ctx context.Context) {
 			continue
 		}
 		b.log.Info("answering a request a stopped process had accepted", "request_id", r.ID)
+		r.Recovered = true
 		b.dispatch(r)
 	}
 }

@@ -30,6 +30,9 @@ type request struct {
 	Event  event
 	Slash  slack.SlashCommand
 	Action slack.InteractionCallback
+	// Recovered marks a request accepted by a process that died and read back from the
+	// store: it has already passed the asker's rate limit.
+	Recovered bool `json:"-"`
 }
 
 // envelope is the outer Events API payload, the same over HTTP and Socket Mode.

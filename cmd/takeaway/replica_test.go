@@ -174,6 +174,16 @@ type replicaSlack struct {
 	mu      sync.Mutex
 	seq     int
 	answers map[string][]string // thread ts → the texts posted into it
+	// stall, while set, holds every post until it is closed or the caller goes away.
+	stall   chan struct{}
+	stalled int
+}
+
+// stalledPosts counts the posts held so far.
+func (s *replicaSlack) stalledPosts() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stalled
 }
 
 func newReplicaSlack(t *testing.T) *replicaSlack {
@@ -188,6 +198,20 @@ func (s *replicaSlack) serve(w http.ResponseWriter, r *http.Request) {
 	form, _ := url.ParseQuery(string(body))
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
 	w.Header().Set("Content-Type", "application/json")
+	s.mu.Lock()
+	stall := s.stall
+	s.mu.Unlock()
+	if stall != nil && (method == "chat.postMessage" || method == "chat.startStream") {
+		// A post held until the process dies: it never reaches the thread.
+		s.mu.Lock()
+		s.stalled++
+		s.mu.Unlock()
+		select {
+		case <-r.Context().Done():
+			return
+		case <-stall:
+		}
+	}
 	s.mu.Lock()
 	s.seq++
 	ts := fmt.Sprintf("1800000000.%06d", s.seq)
@@ -227,12 +251,18 @@ type replica struct {
 
 func startReplica(t *testing.T, name, bin, secret, slackURL, dbURL string) *replica {
 	t.Helper()
+	return startReplicaIn(t, name, bin, secret, slackURL, dbURL, t.TempDir())
+}
+
+// startReplicaIn starts a replica whose data directory is dataDir.
+func startReplicaIn(t *testing.T, name, bin, secret, slackURL, dbURL, dataDir string) *replica {
+	t.Helper()
 	addr := freeAddr(t)
 	r := &replica{name: name, base: "http://" + addr, logs: &lockedBuffer{}, done: make(chan error, 1)}
 	r.cmd = exec.Command(bin, "serve")
 	r.cmd.Env = []string{
 		"SLACK_BOT_TOKEN=xoxb-replica", "SLACK_SIGNING_SECRET=" + secret, "SLACK_API_URL=" + slackURL + "/api/",
-		"TAKEAWAY_ADDR=" + addr, "TAKEAWAY_DATABASE_URL=" + dbURL, "TAKEAWAY_DATA_DIR=" + t.TempDir(),
+		"TAKEAWAY_ADDR=" + addr, "TAKEAWAY_DATABASE_URL=" + dbURL, "TAKEAWAY_DATA_DIR=" + dataDir,
 		"TAKEAWAY_LOG_LEVEL=info", "HOME=" + t.TempDir(),
 	}
 	r.cmd.Stdout, r.cmd.Stderr = r.logs, r.logs

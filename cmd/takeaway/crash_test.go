@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestAcknowledgedQuestionsSurviveSIGKILL runs a real `takeaway serve` in HTTP mode against a
+// fake Slack that holds every post, acknowledges a batch of mentions, kills the process with
+// SIGKILL while their answers are in flight, and starts it again on the same data directory:
+// every acknowledged question must then be answered, exactly once.
+func TestAcknowledgedQuestionsSurviveSIGKILL(t *testing.T) {
+	bin := buildTakeaway(t)
+	slack := newReplicaSlack(t)
+	const secret = "crash-signing-secret"
+	dataDir := t.TempDir()
+
+	slack.mu.Lock()
+	slack.stall = make(chan struct{})
+	slack.mu.Unlock()
+	first := startReplicaIn(t, "first", bin, secret, slack.URL, "", dataDir)
+	first.waitReady(t)
+	const n = 12
+	threads := make([]string, n)
+	for i := range n {
+		threads[i] = fmt.Sprintf("1700000100.%06d", i+1)
+		first.post(t, secret, replicaEvent(fmt.Sprintf("EvCrash%d", i+1), threads[i]), "") // acknowledged with 200
+	}
+	// Wait until answers are being posted (held by the fake), then kill the process.
+	deadline := time.Now().Add(30 * time.Second)
+	for slack.stalledPosts() == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if slack.stalledPosts() == 0 {
+		t.Fatalf("no answer was being posted within 30 s:\n%s", first.logs)
+	}
+	if err := first.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	first.done <- <-first.done // the exit, kept for the cleanup
+	slack.mu.Lock()
+	close(slack.stall)
+	slack.stall = nil
+	slack.mu.Unlock()
+	for _, ts := range threads {
+		if got := slack.answersIn(ts); len(got) != 0 {
+			t.Fatalf("thread %s was answered before the kill; the test proves nothing:\n%s", ts, got)
+		}
+	}
+
+	second := startReplicaIn(t, "second", bin, secret, slack.URL, "", dataDir)
+	second.waitReady(t)
+	deadline = time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		done := 0
+		for _, ts := range threads {
+			if len(slack.answersIn(ts)) > 0 {
+				done++
+			}
+		}
+		if done == n {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	second.stop(t) // drains: nothing more can be posted after this
+	for _, ts := range threads {
+		answers := slack.answersIn(ts)
+		if len(answers) != 1 {
+			t.Errorf("thread %s got %d answers after the restart, want exactly 1:\n%s", ts, len(answers), strings.Join(answers, "\n"))
+			continue
+		}
+		if !strings.Contains(answers[0], "Amsterdam") {
+			t.Errorf("thread %s: the answer lacks the fact:\n%s", ts, answers[0])
+		}
+	}
+	if t.Failed() {
+		t.Logf("second process:\n%s", second.logs)
+	}
+}
