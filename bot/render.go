@@ -89,7 +89,7 @@ func renderAnswer(cat *i18n.Catalog, a answer.Answer, opt renderOptions) []slack
 		for _, c := range a.Citations {
 			lines = append(lines, citationLine(c))
 		}
-		for _, text := range packLines("*"+cat.Sprintf(lang, i18n.BotSourcesLabel)+"*", lines, maxText) {
+		for _, text := range packLines("*"+cat.Sprintf(lang, i18n.AnswerSources)+"*", lines, maxText) {
 			pieces = append(pieces, piece{block: contextText(text), text: text})
 		}
 	}

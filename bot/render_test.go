@@ -310,7 +310,7 @@ func TestBotMessagesComplete(t *testing.T) {
 		i18n.BotRateLimited: nil, i18n.BotBusy: nil, i18n.BotSaveFailed: nil, i18n.BotAskHint: nil,
 		i18n.BotThinking: nil, i18n.BotGreeting: nil, i18n.BotPromptsTitle: nil,
 		i18n.BotPrompt1Title: nil, i18n.BotPrompt1: nil, i18n.BotPrompt2Title: nil, i18n.BotPrompt2: nil,
-		i18n.BotPrompt3Title: nil, i18n.BotPrompt3: nil, i18n.BotSourcesLabel: nil,
+		i18n.BotPrompt3Title: nil, i18n.BotPrompt3: nil,
 		i18n.BotFeedbackUp: nil, i18n.BotFeedbackDown: nil, i18n.BotFeedbackThanks: nil,
 		i18n.BotShareButton: nil, i18n.BotShareExpired: nil, i18n.BotSharedQuestion: {"q"},
 		i18n.BotSuggestions: nil,

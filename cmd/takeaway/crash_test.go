@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -67,16 +66,7 @@ func TestAcknowledgedQuestionsSurviveSIGKILL(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	second.stop(t) // drains: nothing more can be posted after this
-	for _, ts := range threads {
-		answers := slack.answersIn(ts)
-		if len(answers) != 1 {
-			t.Errorf("thread %s got %d answers after the restart, want exactly 1:\n%s", ts, len(answers), strings.Join(answers, "\n"))
-			continue
-		}
-		if !strings.Contains(answers[0], "Amsterdam") {
-			t.Errorf("thread %s: the answer lacks the fact:\n%s", ts, answers[0])
-		}
-	}
+	slack.checkAnsweredOnce(t, threads...)
 	if t.Failed() {
 		t.Logf("second process:\n%s", second.logs)
 	}

@@ -67,16 +67,7 @@ func TestReplicasAnswerAnEventOnce(t *testing.T) {
 	for _, r := range replicas {
 		r.stop(t)
 	}
-	for _, ts := range []string{"1700000001.000100", "1700000002.000100"} {
-		answers := slack.answersIn(ts)
-		if len(answers) != 1 {
-			t.Errorf("thread %s got %d answers, want exactly 1:\n%s", ts, len(answers), strings.Join(answers, "\n"))
-			continue
-		}
-		if !strings.Contains(answers[0], "Amsterdam") {
-			t.Errorf("thread %s: the answer lacks the fact:\n%s", ts, answers[0])
-		}
-	}
+	slack.checkAnsweredOnce(t, "1700000001.000100", "1700000002.000100")
 	// Both replicas took part: the one that lost each race dropped its copy as a duplicate.
 	if n := strings.Count(a.logs.String()+b.logs.String(), "already handled"); n != 2 {
 		t.Errorf("%d duplicate deliveries dropped, want 2 (one per event); logs:\nA:\n%s\nB:\n%s", n, a.logs, b.logs)
@@ -230,6 +221,22 @@ func (s *replicaSlack) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, form.Get("channel"), form.Get("ts"))
 	default:
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, form.Get("channel"), ts)
+	}
+}
+
+// checkAnsweredOnce fails unless each thread holds exactly one answer, and it names the next
+// KubeCon's city (what replicaEvent asks).
+func (s *replicaSlack) checkAnsweredOnce(t *testing.T, threads ...string) {
+	t.Helper()
+	for _, ts := range threads {
+		answers := s.answersIn(ts)
+		if len(answers) != 1 {
+			t.Errorf("thread %s got %d answers, want exactly 1:\n%s", ts, len(answers), strings.Join(answers, "\n"))
+			continue
+		}
+		if !strings.Contains(answers[0], "Amsterdam") {
+			t.Errorf("thread %s: the answer lacks the fact:\n%s", ts, answers[0])
+		}
 	}
 }
 

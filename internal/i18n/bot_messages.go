@@ -36,7 +36,6 @@ const (
 	BotPrompt2         Key = "bot.assistant.prompt2"
 	BotPrompt3Title    Key = "bot.assistant.prompt3_title"
 	BotPrompt3         Key = "bot.assistant.prompt3"
-	BotSourcesLabel    Key = "bot.answer.sources"
 	BotFeedbackUp      Key = "bot.feedback.up"
 	BotFeedbackDown    Key = "bot.feedback.down"
 	BotFeedbackThanks  Key = "bot.feedback.thanks"
@@ -626,24 +625,6 @@ func botMessages() Table {
 			"pl":      "Co prelegenci mówili o uruchamianiu AI w środowisku produkcyjnym?",
 			"tr":      "Konuşmacılar yapay zekâyı üretimde çalıştırmak hakkında neler söyledi?",
 			"uk":      "Що доповідачі казали про використання ШІ в продакшені?",
-		},
-		BotSourcesLabel: {
-			"en":      "Sources",
-			"fr":      "Sources",
-			"sv":      "Källor",
-			"zh":      "来源",
-			"de":      "Quellen",
-			"es":      "Fuentes",
-			"ja":      "出典",
-			"pt":      "Fontes",
-			"it":      "Fonti",
-			"nl":      "Bronnen",
-			"ko":      "출처",
-			"zh-Hant": "來源",
-			"ru":      "Источники",
-			"pl":      "Źródła",
-			"tr":      "Kaynaklar",
-			"uk":      "Джерела",
 		},
 		BotFeedbackUp: {
 			"en":      "Helpful",

@@ -162,20 +162,27 @@ func (b *Bolt) MarkEventSeen(ctx context.Context, eventID string, ttl time.Durat
 // maybePrune deletes expired event entries if the last sweep is more than
 // pruneInterval ago. It runs inside the caller's write transaction.
 func (b *Bolt) maybePrune(events *bbolt.Bucket, now time.Time) error {
-	last := b.lastPrune.Load()
-	if now.UnixNano()-last < int64(pruneInterval) || !b.lastPrune.CompareAndSwap(last, now.UnixNano()) {
+	if !pruneDue(&b.lastPrune, now.UnixNano()) {
 		return nil
 	}
-	var expired [][]byte
-	c := events.Cursor()
+	return deleteWhere(events, "event", func(v []byte) bool {
+		return len(v) != 8 || int64(binary.BigEndian.Uint64(v)) <= now.UnixNano()
+	})
+}
+
+// deleteWhere deletes the entries of bucket whose value matches, inside the caller's write
+// transaction; what names the entries in errors.
+func deleteWhere(bucket *bbolt.Bucket, what string, match func(v []byte) bool) error {
+	var doomed [][]byte
+	c := bucket.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if len(v) != 8 || int64(binary.BigEndian.Uint64(v)) <= now.UnixNano() {
-			expired = append(expired, bytes.Clone(k))
+		if match(v) {
+			doomed = append(doomed, bytes.Clone(k))
 		}
 	}
-	for _, k := range expired {
-		if err := events.Delete(k); err != nil {
-			return fmt.Errorf("prune expired event: %w", err)
+	for _, k := range doomed {
+		if err := bucket.Delete(k); err != nil {
+			return fmt.Errorf("prune expired %s: %w", what, err)
 		}
 	}
 	return nil

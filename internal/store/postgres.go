@@ -194,9 +194,7 @@ WHERE seen_events.expires_at <= now()`, eventID, ttl.Microseconds())
 // for pruneInterval. Failures are ignored: pruning is an optimisation and is
 // retried after the next interval.
 func (p *Postgres) maybePrune(ctx context.Context) {
-	now := time.Now().UnixNano()
-	last := p.lastPrune.Load()
-	if now-last < int64(pruneInterval) || !p.lastPrune.CompareAndSwap(last, now) {
+	if !pruneDue(&p.lastPrune, time.Now().UnixNano()) {
 		return
 	}
 	_, _ = p.pool.Exec(ctx, `DELETE FROM seen_events WHERE expires_at <= now()`)

@@ -165,24 +165,13 @@ func (b *Bolt) ClaimPending(ctx context.Context, owner string, lease time.Durati
 // pruneRequests deletes expired requests, at most once per pruneInterval, inside the caller's
 // write transaction.
 func (b *Bolt) pruneRequests(bucket *bbolt.Bucket, now int64) error {
-	last := b.lastRequestPrune.Load()
-	if now-last < int64(pruneInterval) || !b.lastRequestPrune.CompareAndSwap(last, now) {
+	if !pruneDue(&b.lastRequestPrune, now) {
 		return nil
 	}
-	var expired [][]byte
-	c := bucket.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
+	return deleteWhere(bucket, "request", func(v []byte) bool {
 		var r boltRequest
-		if json.Unmarshal(v, &r) != nil || r.Expires <= now {
-			expired = append(expired, bytes.Clone(k))
-		}
-	}
-	for _, k := range expired {
-		if err := bucket.Delete(k); err != nil {
-			return fmt.Errorf("prune expired request: %w", err)
-		}
-	}
-	return nil
+		return json.Unmarshal(v, &r) != nil || r.Expires <= now
+	})
 }
 
 // AcceptRequest is Bolt.AcceptRequest across every replica sharing the database: exactly one
@@ -258,9 +247,7 @@ RETURNING id, payload`, owner, lease.Microseconds(), maxClaim)
 
 // maybePruneRequests deletes expired requests at most once per pruneInterval per handle.
 func (p *Postgres) maybePruneRequests(ctx context.Context) {
-	now := time.Now().UnixNano()
-	last := p.lastRequestPrune.Load()
-	if now-last < int64(pruneInterval) || !p.lastRequestPrune.CompareAndSwap(last, now) {
+	if !pruneDue(&p.lastRequestPrune, time.Now().UnixNano()) {
 		return
 	}
 	_, _ = p.pool.Exec(ctx, `DELETE FROM requests WHERE expires_at <= now()`)

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 )
 
@@ -186,6 +187,13 @@ func Open(ctx context.Context, dataDir, databaseURL string) (Store, error) {
 // pruneInterval is the minimum time between opportunistic sweeps of expired
 // event IDs by one handle.
 const pruneInterval = time.Minute
+
+// pruneDue reports whether a sweep last run at *last (unix nanos) is due at now, and if so
+// records now, so that only one caller sweeps.
+func pruneDue(last *atomic.Int64, now int64) bool {
+	prev := last.Load()
+	return now-prev >= int64(pruneInterval) && last.CompareAndSwap(prev, now)
+}
 
 func invalid(op, format string, args ...any) error {
 	return fmt.Errorf("store: %s: %s: %w", op, fmt.Sprintf(format, args...), ErrInvalid)
