@@ -193,15 +193,17 @@ func (s *replicaSlack) serve(w http.ResponseWriter, r *http.Request) {
 	stall := s.stall
 	s.mu.Unlock()
 	if stall != nil && (method == "chat.postMessage" || method == "chat.startStream") {
-		// A post held until the process dies: it never reaches the thread.
+		// A post held until the process dies: it never reaches the thread, even if the
+		// stall ends before the server notices the closed connection.
 		s.mu.Lock()
 		s.stalled++
 		s.mu.Unlock()
 		select {
 		case <-r.Context().Done():
-			return
 		case <-stall:
+			http.Error(w, `{"ok":false,"error":"fatal_error"}`, http.StatusInternalServerError)
 		}
+		return
 	}
 	s.mu.Lock()
 	s.seq++
