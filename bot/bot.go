@@ -140,7 +140,8 @@ type Config struct {
 	// outlasts an answer and its delivery.
 	RequestLease time.Duration
 	// RecoverInterval is how often the bot looks for questions a dead replica left; the
-	// default is 15 seconds. They are also looked for at start-up.
+	// default is 15 seconds, or a quarter of RequestLease when that is shorter. They are also
+	// looked for at start-up.
 	RecoverInterval time.Duration
 	// HTTPClient calls Slack's Web API; the default has a 30-second timeout.
 	HTTPClient *http.Client
@@ -248,7 +249,8 @@ func New(cfg Config, a Answerer, src Sources, st Store) (*Bot, error) {
 		cfg.RequestLease = defaultRequestLease
 	}
 	if cfg.RecoverInterval <= 0 {
-		cfg.RecoverInterval = defaultRecover
+		// Looked for often enough that a dead replica's questions wait little past its lease.
+		cfg.RecoverInterval = min(defaultRecover, cfg.RequestLease/4)
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}

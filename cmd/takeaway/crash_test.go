@@ -53,16 +53,7 @@ func TestAcknowledgedQuestionsSurviveSIGKILL(t *testing.T) {
 	second := startReplicaIn(t, "second", bin, secret, slack.URL, "", dataDir)
 	second.waitReady(t)
 	deadline = time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		done := 0
-		for _, ts := range threads {
-			if len(slack.answersIn(ts)) > 0 {
-				done++
-			}
-		}
-		if done == n {
-			break
-		}
+	for time.Now().Before(deadline) && !allAnswered(slack, threads) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	second.stop(t) // drains: nothing more can be posted after this
@@ -70,4 +61,61 @@ func TestAcknowledgedQuestionsSurviveSIGKILL(t *testing.T) {
 	if t.Failed() {
 		t.Logf("second process:\n%s", second.logs)
 	}
+}
+
+// TestReplicaFinishesWhatADeadReplicaAccepted: two replicas share PostgreSQL; A accepts a
+// batch of mentions and is killed with SIGKILL while answering them; B, still running, takes
+// each over once A's lease is over and answers it, exactly once.
+func TestReplicaFinishesWhatADeadReplicaAccepted(t *testing.T) {
+	dbURL := replicaSchema(t)
+	bin := buildTakeaway(t)
+	slack := newReplicaSlack(t)
+	const secret = "crash-replica-secret"
+	lease := "TAKEAWAY_REQUEST_LEASE=2s"
+
+	a := startReplicaIn(t, "A", bin, secret, slack.URL, dbURL, t.TempDir(), lease)
+	b := startReplicaIn(t, "B", bin, secret, slack.URL, dbURL, t.TempDir(), lease)
+	a.waitReady(t)
+	b.waitReady(t)
+	slack.mu.Lock()
+	slack.stall = make(chan struct{})
+	slack.mu.Unlock()
+	const n = 6
+	threads := make([]string, n)
+	for i := range n {
+		threads[i] = fmt.Sprintf("1700000200.%06d", i+1)
+		a.post(t, secret, replicaEvent(fmt.Sprintf("EvReplicaCrash%d", i+1), threads[i]), "")
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for slack.stalledPosts() == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := a.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	a.done <- <-a.done
+	slack.mu.Lock()
+	close(slack.stall)
+	slack.stall = nil
+	slack.mu.Unlock()
+
+	deadline = time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) && !allAnswered(slack, threads) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.stop(t)
+	slack.checkAnsweredOnce(t, threads...)
+	if t.Failed() {
+		t.Logf("replica A:\n%s\nreplica B:\n%s", a.logs, b.logs)
+	}
+}
+
+// allAnswered reports whether every thread has an answer.
+func allAnswered(s *replicaSlack, threads []string) bool {
+	for _, ts := range threads {
+		if len(s.answersIn(ts)) == 0 {
+			return false
+		}
+	}
+	return true
 }

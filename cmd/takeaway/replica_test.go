@@ -263,8 +263,8 @@ func startReplica(t *testing.T, name, bin, secret, slackURL, dbURL string) *repl
 	return startReplicaIn(t, name, bin, secret, slackURL, dbURL, t.TempDir())
 }
 
-// startReplicaIn starts a replica whose data directory is dataDir.
-func startReplicaIn(t *testing.T, name, bin, secret, slackURL, dbURL, dataDir string) *replica {
+// startReplicaIn starts a replica whose data directory is dataDir; extraEnv adds settings.
+func startReplicaIn(t *testing.T, name, bin, secret, slackURL, dbURL, dataDir string, extraEnv ...string) *replica {
 	t.Helper()
 	addr := freeAddr(t)
 	r := &replica{name: name, base: "http://" + addr, logs: &lockedBuffer{}, done: make(chan error, 1)}
@@ -274,6 +274,7 @@ func startReplicaIn(t *testing.T, name, bin, secret, slackURL, dbURL, dataDir st
 		"TAKEAWAY_ADDR=" + addr, "TAKEAWAY_DATABASE_URL=" + dbURL, "TAKEAWAY_DATA_DIR=" + dataDir,
 		"TAKEAWAY_LOG_LEVEL=info", "HOME=" + t.TempDir(),
 	}
+	r.cmd.Env = append(r.cmd.Env, extraEnv...)
 	r.cmd.Stdout, r.cmd.Stderr = r.logs, r.logs
 	if err := r.cmd.Start(); err != nil {
 		t.Fatalf("start replica %s: %v", name, err)

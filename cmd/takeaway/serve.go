@@ -53,6 +53,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		Addr:          cfg.Addr,
 		RatePerUser:   cfg.Slack.RatePerUser,
 		MaxConcurrent: cfg.Slack.MaxConcurrent,
+		RequestLease:  cfg.Slack.RequestLease.Duration,
 		HTTPClient:    &http.Client{Timeout: 30 * time.Second, Transport: metrics.Transport{Metrics: m}},
 		Logger:        log,
 		Routes: map[string]http.Handler{

@@ -47,6 +47,9 @@ type Slack struct {
 	RatePerUser int `env:"TAKEAWAY_RATE_PER_USER" toml:"rate_per_user"`
 	// MaxConcurrent caps the answers computed at once.
 	MaxConcurrent int `env:"TAKEAWAY_MAX_CONCURRENT" toml:"max_concurrent"`
+	// RequestLease is how long an accepted question is its replica's to answer; past it,
+	// another replica (or the same one, restarted) answers it.
+	RequestLease Duration `env:"TAKEAWAY_REQUEST_LEASE" toml:"request_lease"`
 	// Admins may see and use admin commands (the daily post settings in /takeaway help).
 	Admins []string `env:"TAKEAWAY_ADMINS" envSeparator:"," toml:"admins"`
 }
@@ -121,7 +124,7 @@ func Defaults(getenv func(string) string) Config {
 		Addr:      ":3000",
 		LogLevel:  "info",
 		LogFormat: "text",
-		Slack:     Slack{RatePerUser: 10, MaxConcurrent: 8},
+		Slack:     Slack{RatePerUser: 10, MaxConcurrent: 8, RequestLease: Duration{4 * time.Minute}},
 		LLM:       LLM{Timeout: Duration{20 * time.Second}},
 	}
 }
@@ -186,12 +189,20 @@ func namedEnvError(environ map[string]string, err error) error {
 
 // envKeys lists every variable Load reads (so that it never reads the process environment
 // behind the caller's back).
-var envKeys = []string{
-	"TAKEAWAY_DATA_DIR", "TAKEAWAY_REPORTS", "TAKEAWAY_DATABASE_URL", "TAKEAWAY_ADDR", "TAKEAWAY_LOG_LEVEL",
-	"TAKEAWAY_LOG_FORMAT", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL",
-	"TAKEAWAY_RATE_PER_USER", "TAKEAWAY_MAX_CONCURRENT", "TAKEAWAY_ADMINS", "TAKEAWAY_LLM_PROVIDER",
-	"TAKEAWAY_LLM_BASE_URL", "TAKEAWAY_LLM_API_KEY", "TAKEAWAY_LLM_MODEL", "TAKEAWAY_EMBEDDING_MODEL",
-	"TAKEAWAY_LLM_TIMEOUT", "TAKEAWAY_DAILY_ENABLED", "TAKEAWAY_DAILY_CHANNELS",
+var envKeys = envNames(reflect.TypeFor[Config]())
+
+// envNames lists the variables named by the env tags of t's fields, nested structs included,
+// so that a setting added to the struct is read from the environment without a second list.
+func envNames(t reflect.Type) []string {
+	var out []string
+	for f := range t.Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("env"), ","); name != "" {
+			out = append(out, name)
+		} else if f.Type.Kind() == reflect.Struct {
+			out = append(out, envNames(f.Type)...)
+		}
+	}
+	return out
 }
 
 // Validate checks every value and names each bad one with its fix. serving tells whether Slack
@@ -241,6 +252,9 @@ func (c Config) Validate(serving bool) error {
 	}
 	if c.Slack.RatePerUser < 1 {
 		bad("TAKEAWAY_RATE_PER_USER=%d: use a positive number of questions per minute, e.g. 10", c.Slack.RatePerUser)
+	}
+	if d := c.Slack.RequestLease.Duration; d < 0 || d > 0 && d < time.Second {
+		bad("TAKEAWAY_REQUEST_LEASE=%v: use a duration of a second or more, e.g. 4m (longer than an answer takes)", c.Slack.RequestLease)
 	}
 	if c.Slack.MaxConcurrent < 1 {
 		bad("TAKEAWAY_MAX_CONCURRENT=%d: use a positive number, e.g. 8", c.Slack.MaxConcurrent)

@@ -82,7 +82,7 @@ func TestLoad(t *testing.T) {
 			env:  map[string]string{"HOME": "/home/ada"},
 			want: Config{
 				DataDir: "/home/ada/.local/share/takeaway", Addr: ":3000", LogLevel: "info", LogFormat: "text",
-				Slack: Slack{RatePerUser: 10, MaxConcurrent: 8}, LLM: LLM{Timeout: Duration{20 * time.Second}},
+				Slack: Slack{RatePerUser: 10, MaxConcurrent: 8, RequestLease: Duration{4 * time.Minute}}, LLM: LLM{Timeout: Duration{20 * time.Second}},
 			},
 		},
 		{
@@ -385,5 +385,18 @@ func TestStringRoundTrips(t *testing.T) {
 	}
 	if diff := cmp.Diff(want.Redacted(), got); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+}
+
+// TestEveryTaggedVariableIsRead: a setting added to the struct is read from the environment.
+func TestEveryTaggedVariableIsRead(t *testing.T) {
+	c, err := Load("", func(k string) string {
+		return map[string]string{"TAKEAWAY_REQUEST_LEASE": "2s", "TAKEAWAY_LLM_TIMEOUT": "7s"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Slack.RequestLease.Duration != 2*time.Second || c.LLM.Timeout.Duration != 7*time.Second {
+		t.Errorf("lease %v, timeout %v: want 2s and 7s from the environment", c.Slack.RequestLease, c.LLM.Timeout)
 	}
 }
