@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -66,7 +68,13 @@ type Bolt struct {
 // OpenBolt opens (creating if needed) the bbolt file at path and applies
 // pending migrations. It fails after a few seconds if another process holds
 // the file.
+//
+// A damaged file (empty, or failing bbolt's consistency check) is named in an error wrapping
+// ErrDamaged, with the way out, and left as it is.
 func OpenBolt(path string) (*Bolt, error) {
+	if err := checkBolt(path); err != nil {
+		return nil, err
+	}
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: boltOpenTimeout})
 	if err != nil {
 		return nil, fmt.Errorf("store: open bolt %s: %w", path, err)
@@ -76,6 +84,45 @@ func OpenBolt(path string) (*Bolt, error) {
 		return nil, errors.Join(fmt.Errorf("store: migrate bolt %s: %w", path, err), db.Close())
 	}
 	return b, nil
+}
+
+// checkBolt opens an existing state file read-only and checks every page, so that a damaged
+// one is reported, not written to (bbolt panics on some damage, such as a bad freelist).
+func checkBolt(path string) (err error) {
+	fi, statErr := os.Stat(path)
+	switch {
+	case errors.Is(statErr, fs.ErrNotExist):
+		return nil // a new store
+	case statErr != nil:
+		return fmt.Errorf("store: open bolt %s: %w", path, statErr)
+	case fi.Size() == 0:
+		return damaged(path, errors.New("the file is empty"))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = damaged(path, fmt.Errorf("%v", p))
+		}
+	}()
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: boltOpenTimeout, ReadOnly: true})
+	if err != nil {
+		if errors.Is(err, bbolt.ErrTimeout) {
+			return fmt.Errorf("store: open bolt %s: another process holds it: %w", path, err)
+		}
+		return damaged(path, err)
+	}
+	defer db.Close()
+	return db.View(func(tx *bbolt.Tx) error {
+		for cerr := range tx.Check() {
+			return damaged(path, cerr)
+		}
+		return nil
+	})
+}
+
+// damaged names a damaged state file and the way out.
+func damaged(path string, cause error) error {
+	return fmt.Errorf("store: the state file %s is damaged (%v): restore it from a backup, or move it aside "+
+		"(mv %s %s.damaged) to start with an empty state; it was left as it is: %w", path, cause, path, path, ErrDamaged)
 }
 
 func (b *Bolt) migrate() error {

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,5 +126,57 @@ func TestBoltRejectsNULInKeys(t *testing.T) {
 	managed(t, b)
 	if _, err := b.ClaimDaily(t.Context(), "C\x00x", "2025-01-01", "a", time.Hour); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("ClaimDaily with NUL = %v, want ErrInvalid", err)
+	}
+}
+
+// TestDamagedBoltFile: an empty or corrupted state file is named with the way out and left
+// as it is; it never panics and never starts empty in its place.
+func TestDamagedBoltFile(t *testing.T) {
+	good := filepath.Join(t.TempDir(), "good.db")
+	s, err := OpenBolt(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetUserLang(t.Context(), "U1", "fr"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Damage every page after the two meta pages: the freelist and the buckets.
+	scrambled := bytes.Clone(data)
+	for i := 2 * 4096; i < len(scrambled); i++ {
+		scrambled[i] ^= 0x5a
+	}
+	for _, tt := range []struct {
+		name string
+		data []byte
+	}{
+		{"empty", nil},
+		{"scrambled pages", scrambled},
+		{"not a database", []byte("this is a text file, not a bbolt database at all, but long enough to be read as one")},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "takeaway.db")
+			if err := os.WriteFile(path, tt.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s, err := OpenBolt(path)
+			if err == nil {
+				s.Close()
+				t.Fatal("a damaged file opened as a store")
+			}
+			if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "move it aside") {
+				t.Errorf("error %q does not name the file, ErrDamaged and the way out", err)
+			}
+			after, _ := os.ReadFile(path)
+			if !bytes.Equal(after, tt.data) {
+				t.Error("the damaged file was changed")
+			}
+		})
 	}
 }

@@ -54,6 +54,9 @@ const BoltFileName = "takeaway.db"
 // apart from storage failures with errors.Is.
 var ErrInvalid = errors.New("invalid argument")
 
+// ErrDamaged is returned by OpenBolt for a state file that cannot be read as a store.
+var ErrDamaged = errors.New("damaged state file")
+
 // Feedback is one user's vote on one bot message.
 type Feedback struct {
 	// UserID is the Slack user who voted.
