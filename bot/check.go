@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 )
@@ -15,11 +16,11 @@ func (b *Bot) Check(ctx context.Context) error {
 	token := b.cfg.BotToken
 	switch {
 	case token == "":
-		return errors.New("bot: SLACK_BOT_TOKEN is not set; copy the app's Bot User OAuth Token (xoxb-…)")
+		return fmt.Errorf("bot: SLACK_BOT_TOKEN is not set; copy the app's Bot User OAuth Token (xoxb-…): %w", errBadToken)
 	case !strings.HasPrefix(token, "xoxb-"):
-		return fmt.Errorf("bot: SLACK_BOT_TOKEN must be a bot token starting with xoxb- (it starts with %q)", tokenPrefix(token))
+		return fmt.Errorf("bot: SLACK_BOT_TOKEN must be a bot token starting with xoxb- (it starts with %q): %w", tokenPrefix(token), errBadToken)
 	case b.cfg.AppToken != "" && !strings.HasPrefix(b.cfg.AppToken, "xapp-"):
-		return fmt.Errorf("bot: SLACK_APP_TOKEN must be an app-level token starting with xapp- (it starts with %q)", tokenPrefix(b.cfg.AppToken))
+		return fmt.Errorf("bot: SLACK_APP_TOKEN must be an app-level token starting with xapp- (it starts with %q): %w", tokenPrefix(b.cfg.AppToken), errBadToken)
 	}
 	var resp *slack.AuthTestResponse
 	err := b.call(ctx, "auth.test", func(ctx context.Context) error {
@@ -32,7 +33,7 @@ func (b *Bot) Check(ctx context.Context) error {
 		if errors.As(err, &se) {
 			switch se.Err {
 			case "invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive":
-				return fmt.Errorf("bot: Slack rejected SLACK_BOT_TOKEN (%s); reinstall the app or copy its current Bot User OAuth Token", se.Err)
+				return fmt.Errorf("bot: Slack rejected SLACK_BOT_TOKEN (%s); reinstall the app or copy its current Bot User OAuth Token: %w", se.Err, errBadToken)
 			}
 		}
 		return fmt.Errorf("bot: checking SLACK_BOT_TOKEN with auth.test: %w", err)
@@ -40,6 +41,31 @@ func (b *Bot) Check(ctx context.Context) error {
 	b.ident.Store(&identity{UserID: resp.UserID, BotID: resp.BotID, TeamID: resp.TeamID})
 	b.log.Info("connected to Slack", "team", resp.Team, "bot_user", resp.UserID)
 	return nil
+}
+
+// errBadToken marks a token Slack or the check itself refuses: waiting will not help.
+var errBadToken = errors.New("bad token")
+
+// WaitForSlack checks the token as Check does, and while Slack fails for another reason (a
+// 5xx, a network error) tries again with a growing pause, for at most maxWait: a Slack
+// outage at start-up is waited out, a bad token is reported at once.
+func (b *Bot) WaitForSlack(ctx context.Context, maxWait time.Duration) error {
+	deadline := b.now().Add(maxWait)
+	pause := time.Second
+	for {
+		err := b.Check(ctx)
+		if err == nil || errors.Is(err, errBadToken) || ctx.Err() != nil {
+			return err
+		}
+		if !b.now().Add(pause).Before(deadline) {
+			return fmt.Errorf("%w (Slack kept failing for %v)", err, maxWait)
+		}
+		b.log.Warn("Slack is not answering yet; trying again", "in", pause, "err", err)
+		if serr := b.sleep(ctx, pause); serr != nil {
+			return err
+		}
+		pause = min(2*pause, 15*time.Second)
+	}
 }
 
 // tokenPrefix shows the kind of a token (xoxp-, xapp-) without revealing it.

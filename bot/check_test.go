@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCheck(t *testing.T) {
@@ -77,5 +78,35 @@ func TestRunNeedsATransport(t *testing.T) {
 	}
 	if err := b.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "SLACK_APP_TOKEN") {
 		t.Errorf("Run without tokens: %v", err)
+	}
+}
+
+// TestWaitForSlackRidesOutAnOutage: auth.test failing with 500s at start-up is tried again with
+// growing pauses until it answers; a rejected token ends the wait at once.
+func TestWaitForSlackRidesOutAnOutage(t *testing.T) {
+	env := newTestEnv(t)
+	fails := make([]scripted, 7) // three calls of three tries fail, the next answers
+	for i := range fails {
+		fails[i] = scripted{status: 500}
+	}
+	env.slack.fail("auth.test", fails...)
+	if err := env.bot.WaitForSlack(t.Context(), 2*time.Minute); err != nil {
+		t.Fatalf("WaitForSlack: %v", err)
+	}
+	var long []time.Duration
+	for _, w := range env.sleeps.waits() {
+		if w >= time.Second {
+			long = append(long, w)
+		}
+	}
+	if len(long) < 2 || long[1] <= long[0] {
+		t.Errorf("pauses between checks %v, want growing ones", long)
+	}
+
+	env.slack.fail("auth.test", scripted{slackError: "invalid_auth"})
+	start := len(env.sleeps.waits())
+	err := env.bot.WaitForSlack(t.Context(), 2*time.Minute)
+	if err == nil || !strings.Contains(err.Error(), "SLACK_BOT_TOKEN") || len(env.sleeps.waits()) != start {
+		t.Errorf("a rejected token: err %v after %d pauses, want the token named at once", err, len(env.sleeps.waits())-start)
 	}
 }

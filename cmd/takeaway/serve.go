@@ -66,8 +66,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Start-up fails fast, naming the token, when Slack rejects it.
-	if err := b.Check(ctx); err != nil {
+	// Start-up fails fast, naming the token, when Slack rejects it, and waits out a Slack
+	// outage for up to two minutes.
+	if err := b.WaitForSlack(ctx, 2*time.Minute); err != nil {
 		return err
 	}
 	ready.check = b.Check
