@@ -10,6 +10,9 @@ import (
 	"github.com/takeaway-bot/takeaway/internal/i18n"
 )
 
+// maxLoggedQuestion bounds the characters of a question kept in the question log.
+const maxLoggedQuestion = 2000
+
 // Errors that end a question without an answer; userMessage maps each to what the user
 // is told.
 var (
@@ -38,7 +41,7 @@ func failure(err error) (i18n.Key, string) {
 // message to the user.
 func (b *Bot) answerQuestion(ctx context.Context, r request, t target, text string, history []answer.Turn) {
 	start := b.now()
-	entry := QuestionLog{At: start, RequestID: r.ID, Surface: t.Surface, Question: text}
+	entry := QuestionLog{At: start, RequestID: r.ID, Surface: t.Surface, Question: truncate(text, maxLoggedQuestion)}
 	force, locale, ui := b.userLangs(ctx, t.UserID)
 	entry.Lang = ui
 	defer func() {

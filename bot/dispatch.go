@@ -164,7 +164,8 @@ func (b *Bot) route(r request) handlerFunc {
 	return nil
 }
 
-// fromHuman reports whether a message was written by a person, not by a bot or Slack.
+// fromHuman reports whether a message was written by a person, not by a bot or Slack. A
+// message sharing a file is a person's too: its text may be a question.
 func (b *Bot) fromHuman(e event) bool {
-	return e.BotID == "" && e.Subtype == "" && e.User != "" && e.User != b.botUserID()
+	return e.BotID == "" && (e.Subtype == "" || e.Subtype == "file_share") && e.User != "" && e.User != b.botUserID()
 }

@@ -10,6 +10,10 @@ import (
 // thread, the earlier messages are passed along so that follow-ups make sense.
 func (b *Bot) onMention(ctx context.Context, r request) {
 	e := r.Event
+	if e.Channel == "" {
+		b.log.Warn("a mention without a channel; nowhere to answer", "request_id", r.ID, "user", e.User)
+		return
+	}
 	t := target{Surface: surfaceMention, Channel: e.Channel, ThreadTS: e.ThreadTS, UserID: e.User, TeamID: r.TeamID}
 	if t.ThreadTS == "" {
 		t.ThreadTS = e.TS

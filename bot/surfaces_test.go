@@ -383,6 +383,36 @@ func TestAnsweredRequestIsFinished(t *testing.T) {
 	}
 }
 
+// TestOddMessages: a mention without a channel is dropped, not posted to "channel="; a DM
+// sharing a file with a question in its text is answered; the question log keeps a bounded
+// part of a very long question.
+func TestOddMessages(t *testing.T) {
+	env := newTestEnv(t)
+	noChannel := mentionEvent("U1", "<@UBOT> hi?", "1700000001.000100", "")
+	delete(noChannel, "channel")
+	env.postEvent(t, "EvNoChannel", noChannel)
+	share := dmEvent("U2", "what does this say about SMI?", "1700000002.000100", "")
+	share["subtype"] = "file_share"
+	env.postEvent(t, "EvShare", share)
+	long := dmEvent("U3", strings.Repeat("why ", 3000)+"SMI?", "1700000003.000100", "")
+	env.postEvent(t, "EvLong", long)
+	env.drain(t)
+	asked := env.answerer.asked()
+	if len(asked) != 2 || asked[0].Text != "what does this say about SMI?" && asked[1].Text != "what does this say about SMI?" {
+		t.Errorf("asked %d questions, want the shared file's and the long one", len(asked))
+	}
+	for _, c := range env.slack.callsTo("chat.postMessage") {
+		if c.Form.Get("channel") == "" {
+			t.Errorf("posted to no channel: %v", c.Form)
+		}
+	}
+	for _, q := range env.store.loggedQuestions() {
+		if len([]rune(q.Question)) > maxLoggedQuestion+1 {
+			t.Errorf("the question log keeps %d characters of a question", len([]rune(q.Question)))
+		}
+	}
+}
+
 // TestRetryAfterPastTheDeadline: "Retry-After: 3600" is not waited, the answer slot is free
 // for others meanwhile, and the asker is told, ephemerally, that the answer could not be posted.
 func TestRetryAfterPastTheDeadline(t *testing.T) {
