@@ -104,10 +104,18 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics
 		}
 	}
 	idx, err := retrieval.Build(ctx, c, opts)
-	if err != nil {
-		if errors.Is(err, llm.ErrUnavailable) {
-			return nil, fmt.Errorf("the embeddings provider is unreachable (%w): check TAKEAWAY_LLM_BASE_URL, or unset TAKEAWAY_EMBEDDING_MODEL to use the built-in embedder", err)
+	if err != nil && opts.Embedder != nil && errors.Is(err, llm.ErrUnavailable) {
+		// The embeddings provider is down (or refuses the key) on a cold start: answer with the
+		// built-in embedder and full text rather than not at all, and say why.
+		why := "is unreachable: check TAKEAWAY_LLM_BASE_URL"
+		if errors.Is(err, llm.ErrRefused) {
+			why = "refused the credentials: check TAKEAWAY_LLM_API_KEY"
 		}
+		log.Warn("the embeddings provider "+why+"; answering with the built-in embedder until restart", "err", err)
+		opts.Embedder, opts.EmbedderID = nil, ""
+		idx, err = retrieval.Build(ctx, c, opts)
+	}
+	if err != nil {
 		return nil, err
 	}
 	cat, err := i18n.New()

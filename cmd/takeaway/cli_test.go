@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,6 +144,34 @@ func TestAskUnreachableModelFallsBack(t *testing.T) {
 	}
 	if a.Mode != "extractive" || a.Note == "" {
 		t.Errorf("mode %q note %q: want the extractive fallback with a note", a.Mode, a.Note)
+	}
+}
+
+// TestAskWithEmbeddingsDown: with an embeddings model configured and its server down, or
+// refusing the key, on a cold start, `ask` still answers (built-in embedder and full text) and
+// says why on stderr.
+func TestAskWithEmbeddingsDown(t *testing.T) {
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, `{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}`)
+	}))
+	defer refusing.Close()
+	for _, tt := range []struct{ name, baseURL, want string }{
+		{"down", "http://127.0.0.1:1/v1", "unreachable"},
+		{"refusing the key", refusing.URL + "/v1", "refused the credentials"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"TAKEAWAY_LLM_PROVIDER": "openai", "TAKEAWAY_LLM_BASE_URL": tt.baseURL, "TAKEAWAY_LLM_API_KEY": "sk-test",
+				"TAKEAWAY_LLM_MODEL": "gpt-4o-mini", "TAKEAWAY_EMBEDDING_MODEL": "text-embedding-3-small", "TAKEAWAY_LLM_TIMEOUT": "2s", "TAKEAWAY_DATA_DIR": t.TempDir()}
+			out, errs, code := runCLI(t, env, "ask", "Where will the next KubeCon Europe take place?")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			if !strings.Contains(out, "Amsterdam") || !strings.Contains(errs, tt.want) {
+				t.Errorf("stdout %q\nstderr %q: want the answer, and %q said", out, errs, tt.want)
+			}
+		})
 	}
 }
 

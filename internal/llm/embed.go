@@ -68,7 +68,7 @@ func NewEmbedder(cfg Config, opts ...Option) (embeddings.Embedder, error) {
 		case ctx.Err() != nil:
 			return nil, fmt.Errorf("llm: embed: %w", context.Cause(ctx))
 		case rec.get() != 0:
-			return nil, fmt.Errorf("llm: embed: %s %s: %w: %w", where, statusHint(rec.get()), ErrUnavailable, err)
+			return nil, fmt.Errorf("llm: embed: %s %s: %w: %w", where, statusHint(rec.get()), statusError(rec.get()), err)
 		case isTimeout(err):
 			return nil, fmt.Errorf("llm: embed: %s did not answer within %v (raise Timeout): %w: %w",
 				where, cfg.Timeout, ErrUnavailable, errors.Join(context.DeadlineExceeded, err))

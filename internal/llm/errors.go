@@ -16,6 +16,19 @@ import (
 // errors.Is and fall back to answering without a model.
 var ErrUnavailable = errors.New("language model unavailable")
 
+// ErrRefused marks a model server that refused the credentials (HTTP 401 or 403). It is
+// always wrapped together with ErrUnavailable.
+var ErrRefused = errors.New("credentials refused")
+
+// statusError is the error kind of an HTTP error status: ErrRefused for 401 and 403,
+// ErrUnavailable alone otherwise.
+func statusError(code int) error {
+	if code == http.StatusUnauthorized || code == http.StatusForbidden {
+		return errors.Join(ErrUnavailable, ErrRefused)
+	}
+	return ErrUnavailable
+}
+
 // ErrBadOutput marks a model reply that could not be used, such as a translation
 // with no JSON object in it. It is always wrapped together with ErrUnavailable.
 var ErrBadOutput = errors.New("unusable model output")
@@ -109,7 +122,7 @@ func (c *Client) callError(op string, parent, call context.Context, rec *statusR
 		return fmt.Errorf("llm: %s: %w", op, context.Cause(parent))
 	}
 	if code := rec.get(); code != 0 {
-		return fmt.Errorf("llm: %s: %s %s: %w: %w", op, where, statusHint(code), ErrUnavailable, err)
+		return fmt.Errorf("llm: %s: %s %s: %w: %w", op, where, statusHint(code), statusError(code), err)
 	}
 	if errors.Is(call.Err(), context.DeadlineExceeded) || isTimeout(err) {
 		return fmt.Errorf("llm: %s: %s did not answer within %v (raise Timeout or use a smaller model): %w: %w",
