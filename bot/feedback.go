@@ -42,9 +42,9 @@ func (b *Bot) onFeedback(ctx context.Context, r request, act *slack.BlockAction)
 		At:        b.now(),
 	}
 	t := target{Surface: surfaceFeedback, Channel: f.Channel, ThreadTS: firstNonEmpty(cb.Container.ThreadTs, cb.Message.ThreadTimestamp), UserID: f.UserID, Ephemeral: true}
-	if cb.Container.IsEphemeral {
-		t.ResponseURL = cb.ResponseURL
-	}
+	// The click's response_url reaches the voter wherever the answer is; chat.postEphemeral
+	// fails in a channel the bot is not in (an answer shared there, an assistant thread).
+	t.ResponseURL = cb.ResponseURL
 	_, _, ui := b.userLangs(ctx, f.UserID)
 	if err := b.store.RecordFeedback(ctx, f); err != nil {
 		b.log.Error("could not record feedback", "user", f.UserID, "err", err)

@@ -475,9 +475,11 @@ func TestFeedbackRecorded(t *testing.T) {
 		t.Fatal("no feedback block")
 	}
 	env.postAction(t, blockActionPayload("U2", "C1", actionFeedback, VoteDown, fb["block_id"].(string), false, env.slack.responseURL("fb")))
-	thanks := env.slack.waitCalls(t, "chat.postEphemeral", 1)[0]
-	if thanks.Form.Get("user") != "U2" || !strings.Contains(thanks.Form.Get("text"), "Thanks") {
-		t.Errorf("thanks = %v", thanks.Form)
+	// The thanks goes through the click's response_url, ephemerally, never replacing the answer.
+	env.slack.waitFor(t, "the thanks", func([]apiCall) bool { return len(env.responses("fb")) == 1 })
+	thanks := env.responses("fb")[0]
+	if text, _ := thanks.JSON["text"].(string); !strings.Contains(text, "Thanks") || thanks.JSON["response_type"] != "ephemeral" || thanks.JSON["replace_original"] == true {
+		t.Errorf("thanks = %v", thanks.JSON)
 	}
 	env.drain(t)
 	if len(env.store.feedback) == 1 && env.store.feedback[0].At.IsZero() {
