@@ -19,6 +19,11 @@ const (
 	maxBlocks = 50
 	// maxMarkdown is the cumulative length of the markdown blocks of one message.
 	maxMarkdown = 12000
+	// maxBlocksText bounds the text of all the blocks of one message together: Slack refuses
+	// a message with about 13,000 characters across its blocks (msg_blocks_too_long).
+	maxBlocksText = 12000
+	// blockOverhead is what one block adds to that count besides its text (labels, emoji).
+	blockOverhead = 50
 	// maxText is the length of one text object (context and section elements).
 	maxText = 3000
 	// maxFallback is how much of the answer goes into the plain-text fallback; Slack
@@ -67,7 +72,7 @@ func renderAnswer(cat *i18n.Catalog, a answer.Answer, opt renderOptions) []slack
 		text := cat.Sprintf(lang, i18n.BotSharedQuestion, escape(truncate(opt.Question, 500)))
 		pieces = append(pieces, piece{block: contextText(text), text: text})
 	}
-	for _, chunk := range splitText(escapeMarkdown(a.Text), maxMarkdown) {
+	for _, chunk := range splitText(escapeMarkdown(a.Text), min(maxMarkdown, maxBlocksText-blockOverhead)) {
 		fallback := strings.NewReplacer("\\[", "[", "\\]", "]").Replace(chunk) // the fallback is mrkdwn
 		pieces = append(pieces, piece{block: slack.NewMarkdownBlock("", chunk), text: fallback, markdown: textLen(chunk)})
 	}
@@ -121,7 +126,7 @@ type piece struct {
 func pack(pieces []piece) []slackMessage {
 	var msgs []slackMessage
 	var cur slackMessage
-	var md int
+	var md, total int
 	var fallback []string
 	flush := func() {
 		if len(cur.Blocks) == 0 {
@@ -129,14 +134,16 @@ func pack(pieces []piece) []slackMessage {
 		}
 		cur.Text = truncate(strings.Join(fallback, "\n"), maxFallback)
 		msgs = append(msgs, cur)
-		cur, md, fallback = slackMessage{}, 0, nil
+		cur, md, total, fallback = slackMessage{}, 0, 0, nil
 	}
 	for _, p := range pieces {
-		if len(cur.Blocks) == maxBlocks || md+p.markdown > maxMarkdown {
+		size := textLen(p.text) + blockOverhead
+		if len(cur.Blocks) == maxBlocks || md+p.markdown > maxMarkdown || total+size > maxBlocksText {
 			flush()
 		}
 		cur.Blocks = append(cur.Blocks, p.block)
 		md += p.markdown
+		total += size
 		if p.text != "" {
 			fallback = append(fallback, p.text)
 		}

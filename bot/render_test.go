@@ -212,7 +212,7 @@ func TestRenderLongAnswer(t *testing.T) {
 		if m.Text == "" || textLen(m.Text) > maxFallback {
 			t.Errorf("message %d: fallback of %d characters", i, textLen(m.Text))
 		}
-		md := 0
+		md, all := 0, 0
 		for _, b := range m.Blocks {
 			raw, _ := json.Marshal(b)
 			var blk struct {
@@ -227,9 +227,16 @@ func TestRenderLongAnswer(t *testing.T) {
 			case "markdown":
 				s := blk.Text.(string)
 				md += textLen(s)
+				all += textLen(s)
 				rebuilt = append(rebuilt, s)
+			case "section":
+				if obj, ok := blk.Text.(map[string]any); ok {
+					s, _ := obj["text"].(string)
+					all += textLen(s)
+				}
 			case "context":
 				for _, e := range blk.Elements {
+					all += textLen(e.Text)
 					if textLen(e.Text) > maxText {
 						t.Errorf("context text of %d characters", textLen(e.Text))
 					}
@@ -238,6 +245,9 @@ func TestRenderLongAnswer(t *testing.T) {
 		}
 		if md > maxMarkdown {
 			t.Errorf("message %d has %d characters of markdown", i, md)
+		}
+		if all > 13000 {
+			t.Errorf("message %d carries %d characters across its blocks; Slack refuses about 13,000", i, all)
 		}
 	}
 	last := msgs[len(msgs)-1].Blocks
