@@ -253,3 +253,20 @@ func blockTypes(blocks []map[string]any) []string {
 	}
 	return out
 }
+
+// TestReplayedSlashCommandAnsweredOnce: the same signed slash command sent again within its
+// five-minute window (a replay, or a proxy retrying) is acknowledged and answered once.
+func TestReplayedSlashCommandAnsweredOnce(t *testing.T) {
+	env := newTestEnv(t)
+	body := env.slashForm("U1", "what is SMI?", "trig-replay")
+	for range 3 {
+		req := env.signedRequest(t, "application/x-www-form-urlencoded", body)
+		if code, resp := env.send(t, req); code != http.StatusOK {
+			t.Fatalf("status %d: %s", code, resp)
+		}
+	}
+	env.drain(t)
+	if n := len(env.answerer.asked()); n != 1 {
+		t.Errorf("a replayed slash command was answered %d times, want once", n)
+	}
+}
