@@ -172,6 +172,8 @@ const (
 	answerTimeout = 2 * time.Minute
 	// deliverTimeout bounds posting an answer, Slack's Retry-After waits included.
 	deliverTimeout = time.Minute
+	// startupWait bounds how long start-up waits for Slack to answer auth.test.
+	startupWait = 2 * time.Minute
 	// noticeTimeout bounds telling the user why there is no answer.
 	noticeTimeout = 30 * time.Second
 )
@@ -298,14 +300,12 @@ func apiOptions(cfg Config) []slack.Option {
 	return opts
 }
 
-// Run checks the token, then serves Socket Mode (when AppToken is set) and HTTP (when
-// SigningSecret is set) until ctx is cancelled; it returns after draining answers in flight.
+// Run serves HTTP (when SigningSecret or Routes are set), checks the token (waiting out a
+// Slack outage for up to two minutes), then serves Socket Mode (when AppToken is set) until
+// ctx is cancelled; it returns after draining answers in flight.
 func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.AppToken == "" && b.cfg.SigningSecret == "" {
 		return errors.New("bot: set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")
-	}
-	if err := b.Check(ctx); err != nil {
-		return err
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop() // stops Socket Mode when HTTP fails, and the other way round
@@ -325,6 +325,14 @@ func (b *Bot) Run(ctx context.Context) error {
 				errc <- fmt.Errorf("bot: HTTP server: %w", err)
 			}
 		}()
+	}
+	// Listening already, so that /readyz says "not ready" (and Slack's events are asked to
+	// come back) while an outage of Slack is waited out; a bad token ends the run at once.
+	if err := b.WaitForSlack(ctx, startupWait); err != nil {
+		stop()
+		drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+		defer cancel()
+		return errors.Join(err, b.Shutdown(drainCtx))
 	}
 	if b.cfg.AppToken != "" {
 		go func() {

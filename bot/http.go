@@ -33,6 +33,11 @@ func (b *Bot) Handler() http.Handler {
 // serveEvents verifies and parses a request, acknowledges it, and leaves the work to
 // the dispatcher.
 func (b *Bot) serveEvents(w http.ResponseWriter, r *http.Request) {
+	if b.ident.Load() == nil {
+		// Not connected to Slack yet: Slack retries an event refused with 503.
+		http.Error(w, "starting", http.StatusServiceUnavailable)
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError

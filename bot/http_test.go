@@ -270,3 +270,18 @@ func TestReplayedSlashCommandAnsweredOnce(t *testing.T) {
 		t.Errorf("a replayed slash command was answered %d times, want once", n)
 	}
 }
+
+// TestEventsRefusedUntilConnected: while start-up still waits for Slack, events are refused
+// with 503, which Slack delivers again later.
+func TestEventsRefusedUntilConnected(t *testing.T) {
+	env := newTestEnv(t)
+	env.bot.ident.Store(nil)
+	body := eventBody("EvEarly", mentionEvent("U1", "<@UBOT> hi?", "1700000001.000100", ""))
+	if code, _ := env.send(t, env.signedRequest(t, "application/json", body)); code != http.StatusServiceUnavailable {
+		t.Errorf("status %d before connecting, want 503", code)
+	}
+	env.drain(t)
+	if n := len(env.answerer.asked()); n != 0 {
+		t.Errorf("answered %d questions before connecting", n)
+	}
+}

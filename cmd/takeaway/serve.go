@@ -66,11 +66,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Start-up fails fast, naming the token, when Slack rejects it, and waits out a Slack
-	// outage for up to two minutes.
-	if err := b.WaitForSlack(ctx, 2*time.Minute); err != nil {
-		return err
-	}
+	// Run fails fast, naming the token, when Slack rejects it, and waits out a Slack outage
+	// for up to two minutes, /readyz saying "not ready" meanwhile.
 	ready.check = b.Check
 	if cfg.Daily.Enabled {
 		// The daily poster calls Slack as the bot does: same token, API URL and HTTP client.
