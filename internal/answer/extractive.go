@@ -343,24 +343,14 @@ func mentions(ws words, c retrieval.Concept) bool {
 		if f == "" {
 			continue
 		}
-		rs := []rune(f)
-		if isCJK(rs) {
-			if len(rs) <= 2 {
-				if strings.Contains(text, f) {
+		// ASCII forms, by far the most, need no rune slice and no script test.
+		if !isASCII(f) {
+			if rs := []rune(f); isCJK(rs) {
+				if mentionsCJK(text, f, rs) {
 					return true
 				}
 				continue
 			}
-			found := 0
-			for i := 0; i+1 < len(rs); i++ {
-				if strings.Contains(text, string(rs[i:i+2])) {
-					found++
-				}
-			}
-			if float64(found) >= 0.6*float64(len(rs)-1) {
-				return true
-			}
-			continue
 		}
 		if strings.Contains(f, " ") {
 			if strings.Contains(text, f) {
@@ -378,6 +368,31 @@ func mentions(ws words, c retrieval.Concept) bool {
 		}
 	}
 	return false
+}
+
+// mentionsCJK reports whether a Chinese or Japanese form occurs in text: whole when short,
+// else by most of its character pairs (the text is not segmented into words).
+func mentionsCJK(text, f string, rs []rune) bool {
+	if len(rs) <= 2 {
+		return strings.Contains(text, f)
+	}
+	found := 0
+	for i := 0; i+1 < len(rs); i++ {
+		if strings.Contains(text, string(rs[i:i+2])) {
+			found++
+		}
+	}
+	return float64(found) >= 0.6*float64(len(rs)-1)
+}
+
+// isASCII reports whether s holds only ASCII bytes.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func sameStem(a, b string) bool {
@@ -400,6 +415,9 @@ func sameStem(a, b string) bool {
 
 func isCJK(rs []rune) bool {
 	for _, r := range rs {
+		if r < 0x2E80 {
+			continue // below the CJK blocks: Latin, Cyrillic, Hangul Jamo…
+		}
 		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
 			return true
 		}

@@ -645,17 +645,26 @@ func looksLikeEventWord(t string) bool {
 }
 
 // isChatterWord reports whether a folded word is a greeting, thanks or small talk.
-func isChatterWord(t string) bool {
-	return slices.ContainsFunc(chatterWords, func(w string) bool { return text.Fold(w) == t })
-}
+func isChatterWord(t string) bool { return chatterFolded[t] }
+
+// chatterFolded is chatterWords folded, once: fixed data, like the words themselves.
+var chatterFolded = func() map[string]bool {
+	m := make(map[string]bool, len(chatterWords))
+	for _, w := range chatterWords {
+		m[text.Fold(w)] = true
+	}
+	return m
+}()
 
 // hasChatterWord reports whether a run of Chinese or Japanese holds a greeting or thanks
 // ("好的谢谢"): such runs are not cut into words.
 func hasChatterWord(run string) bool {
-	return slices.ContainsFunc(chatterWords, func(w string) bool {
-		rs := []rune(w)
-		return text.IsHanWord(rs) && len(rs) > 1 && strings.Contains(run, text.Fold(w))
-	})
+	for w := range chatterFolded {
+		if rs := []rune(w); len(rs) > 1 && text.IsHanWord(rs) && strings.Contains(run, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // isChatter reports whether q is only greetings, thanks or small talk. A greeting or thanks
