@@ -3,6 +3,7 @@ module github.com/takeaway-bot/takeaway
 go 1.26.0
 
 require (
+	code.dny.dev/ssrf v0.3.0
 	github.com/abadojack/whatlanggo v1.0.1
 	github.com/blevesearch/bleve/v2 v2.6.3
 	github.com/caarlos0/env/v11 v11.4.2

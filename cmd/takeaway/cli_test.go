@@ -195,6 +195,41 @@ func TestIngest(t *testing.T) {
 	}
 }
 
+// TestIngestURL: `ingest --url` fetches a page, takes its metadata and answers from it, citing
+// its address; an address inside the network is refused unless TAKEAWAY_FETCH_ALLOW_PRIVATE
+// is set.
+func TestIngestURL(t *testing.T) {
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/blog/container-days-hamburg.html" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = io.WriteString(w, `<!doctype html><html lang="en"><head><title>Container Days Hamburg: what we brought home</title>
+<meta property="og:site_name" content="Harbour Ops Blog"><meta property="article:published_time" content="2024-09-12T08:00:00Z"></head>
+<body><article><h1>Container Days Hamburg: what we brought home</h1>
+<p>The opening keynote in Hamburg argued that platform teams should publish a paved road for every new service, with templates that already include tracing and alerts.</p>
+<p>A panel on cluster upgrades agreed that staying at most one minor version behind upstream Kubernetes saves more toil than it costs.</p>
+</article></body></html>`)
+	}))
+	defer site.Close()
+	page := site.URL + "/blog/container-days-hamburg.html"
+
+	env := map[string]string{"TAKEAWAY_DATA_DIR": t.TempDir()}
+	if _, errs, code := runCLI(t, env, "ingest", "--url", page); code == 0 || !strings.Contains(errs, "inside the network") {
+		t.Errorf("a loopback address was fetched without TAKEAWAY_FETCH_ALLOW_PRIVATE (exit %d): %s", code, errs)
+	}
+	env["TAKEAWAY_FETCH_ALLOW_PRIVATE"] = "true"
+	out, errs, code := runCLI(t, env, "ingest", "--url", page, "--url", site.URL+"/missing")
+	if code != 0 || !strings.Contains(out, "Container Days Hamburg: what we brought home") || !strings.Contains(errs, "404") {
+		t.Fatalf("ingest --url (exit %d): %s %s", code, out, errs)
+	}
+	out, errs, code = runCLI(t, env, "ask", "--json", "How far behind upstream Kubernetes should clusters stay, according to the Hamburg panel?")
+	if code != 0 || !strings.Contains(out, "one minor version") || !strings.Contains(out, page) {
+		t.Errorf("the fetched report is not answered from, with its address cited (exit %d): %s %s", code, out, errs)
+	}
+}
+
 // TestAskExplainAndPlan: ask --explain prints the plan, ask --json carries it, and sources lists
 // an event read from a report that has no event key.
 func TestAskExplainAndPlan(t *testing.T) {

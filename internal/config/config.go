@@ -31,6 +31,9 @@ type Config struct {
 	Addr      string `env:"TAKEAWAY_ADDR" toml:"addr"`
 	LogLevel  string `env:"TAKEAWAY_LOG_LEVEL" toml:"log_level"`
 	LogFormat string `env:"TAKEAWAY_LOG_FORMAT" toml:"log_format"`
+	// FetchAllowPrivate lets `ingest --url` reach loopback, private and link-local addresses
+	// (an on-premises wiki, tests); off, such URLs are refused after DNS resolution.
+	FetchAllowPrivate bool `env:"TAKEAWAY_FETCH_ALLOW_PRIVATE" toml:"fetch_allow_private"`
 
 	Slack Slack `toml:"slack"`
 	LLM   LLM   `toml:"llm"`
