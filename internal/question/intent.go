@@ -67,6 +67,8 @@ var chatterWords = strings.Fields(`hi hello hey heya hiya yo hej hallo hola ciao
 // words compiles a pattern whose \b are word boundaries in any script (Go's \b only knows
 // ASCII letters, so "où\b" would never match).
 func words(pattern string) *regexp.Regexp {
+	// Go's \b and \w know ASCII only: "résumé" would end at "résum", "підсумки" never start.
+	pattern = strings.ReplaceAll(pattern, `\w`, `[\p{L}\p{N}_]`)
 	return regexp.MustCompile(strings.ReplaceAll(pattern, `\b`, `(?:^|$|[^\p{L}\p{N}])`))
 }
 

@@ -97,6 +97,8 @@ func TestPlanIntent(t *testing.T) {
 		{"give me the key takeaways of DevConf", "en", IntentSummary},
 		{"tl;dr of the Bilbao summit?", "en", IntentSummary},
 		{"Fasse die JavaLand zusammen", "de", IntentSummary},
+		{"tu peux me faire un résumé de la JavaLand ?", "fr", IntentSummary},
+		{"які підсумки DevConf?", "uk", IntentSummary},
 		{"什么是平台工程？", "zh", IntentDefinition},
 		{"what reports do you have?", "en", IntentSources},
 		{"who wrote the JavaLand notes?", "en", IntentSources},
