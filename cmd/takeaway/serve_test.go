@@ -108,7 +108,8 @@ func TestServeHTTPMode(t *testing.T) {
 		done <- run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, &stderr, func(k string) string { return env[k] })
 	}()
 	base := "http://" + addr
-	waitHTTP(t, base+"/healthz", done, &stderr)
+	// Ready, not only live: until Slack has answered auth.test, events get 503.
+	waitHTTP(t, base+"/readyz", done, &stderr)
 
 	post := func(body string, ts int64, sig string) int {
 		req, _ := http.NewRequest("POST", base+"/slack/events", strings.NewReader(body))
@@ -216,9 +217,11 @@ func waitHTTP(t *testing.T, url string, done chan int, stderr *bytes.Buffer) {
 		}
 		if resp, err := http.Get(url); err == nil {
 			resp.Body.Close()
-			return
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
-	t.Fatalf("%s never answered", url)
+	t.Fatalf("%s never answered 200", url)
 }
