@@ -131,6 +131,9 @@ func (d *Detector) Detect(text string) Result {
 		}
 	}
 	switch {
+	case cyrillic > 0 && cyrillic >= 2*(han+kana+hangul):
+		// Mostly Cyrillic with a Chinese or Japanese title quoted in it.
+		return d.cyrillic(text)
 	case kana > 0:
 		return Result{Lang: "ja", Sure: true}
 	case hangul > 0:

@@ -29,6 +29,7 @@ func TestDetect(t *testing.T) {
 		{"Что Spotify узнал после удаления кластеров?", "ru", true},
 		{"Что такое Linkerd?", "ru", true},
 		{"Kim był Oliver Beattie?", "pl", true},
+		{"Вот отчёты, на которые я опираюсь: «[译] KubeCon EU 2019：十大要点»", "ru", true},
 		{"Barcelona 2019da neler oldu?", "tr", true},
 		{"Monzo neye benziyordu?", "tr", true},
 		{"oi, valeu!", "pt", true},
