@@ -60,7 +60,7 @@ func (ix *Index) Concepts(question, lang string) []Concept {
 			out = append(out, c)
 		}
 	}
-	names := text.NameTokens(question)
+	names := text.NameTokensIn(question, lang)
 	for _, t := range ix.analyzer.Terms(question, lang) {
 		if claimed[t] || seen[t] {
 			continue

@@ -130,7 +130,13 @@ func (a *Analyzer) terms(s, lang string, split func(string) []string) []string {
 
 // NameTokens returns the folded words of text that look like names: a capital letter after the
 // first word, an acronym, or digits.
-func NameTokens(text string) map[string]bool {
+func NameTokens(text string) map[string]bool { return NameTokensIn(text, "") }
+
+// NameTokensIn is NameTokens for a text written in lang. German writes every noun with a
+// capital, so there a capital initial alone does not make a name ("Netzwerkverkehr"):
+// acronyms, inner capitals (gVisor) and digits still do.
+func NameTokensIn(text, lang string) map[string]bool {
+	nounCase := analysisLang(lang) == "de"
 	out := map[string]bool{}
 	words := Tokenize(text)
 	for i, w := range words {
@@ -147,6 +153,9 @@ func NameTokens(text string) map[string]bool {
 			if unicode.IsDigit(r) {
 				digit = true
 			}
+		}
+		if nounCase && upper == 1 && unicode.IsUpper(rs[0]) {
+			continue
 		}
 		if digit || upper >= 2 || (upper == 1 && i > 0) {
 			out[Fold(w)] = true

@@ -138,3 +138,25 @@ func TestGlossaryFindsInflections(t *testing.T) {
 		t.Errorf("inflectionOf(zzzzzzzz) = %q", got)
 	}
 }
+
+func TestNameTokensIn(t *testing.T) {
+	for _, tt := range []struct {
+		text, lang string
+		want       []string
+	}{
+		{"What did Spotify say about gVisor and K8s?", "en", []string{"spotify", "gvisor", "k8s"}},
+		// German capitalises every noun: only acronyms, inner capitals and digits are names.
+		{"Wie viel Netzwerkverkehr erzeugt ein Rolling Update über 1000 Pods bei CERN mit gVisor?", "de", []string{"1000", "cern", "gvisor"}},
+	} {
+		got := NameTokensIn(tt.text, tt.lang)
+		if len(got) != len(tt.want) {
+			t.Errorf("NameTokensIn(%q, %s) = %v, want %v", tt.text, tt.lang, got, tt.want)
+			continue
+		}
+		for _, w := range tt.want {
+			if !got[w] {
+				t.Errorf("NameTokensIn(%q, %s) = %v, lacks %q", tt.text, tt.lang, got, w)
+			}
+		}
+	}
+}
