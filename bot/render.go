@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -73,8 +74,7 @@ func renderAnswer(cat *i18n.Catalog, a answer.Answer, opt renderOptions) []slack
 		pieces = append(pieces, piece{block: contextText(text), text: text})
 	}
 	for _, chunk := range splitText(escapeMarkdown(a.Text), min(maxMarkdown, maxBlocksText-blockOverhead)) {
-		fallback := strings.NewReplacer("\\[", "[", "\\]", "]").Replace(chunk) // the fallback is mrkdwn
-		pieces = append(pieces, piece{block: slack.NewMarkdownBlock("", chunk), text: fallback, markdown: textLen(chunk)})
+		pieces = append(pieces, piece{block: slack.NewMarkdownBlock("", chunk), text: markdownFallback.Replace(chunk), markdown: textLen(chunk)})
 	}
 	if a.Note != "" {
 		text := "_" + escape(truncate(a.Note, maxText-2)) + "_"
@@ -229,16 +229,21 @@ func packLines(heading string, lines []string, limit int) []string {
 // "<!here>" or "<@U123>" in a question or a report is shown, never acted upon. Bare web
 // addresses get a zero-width space after their scheme or "www", so that no client turns
 // them into links: the only links in a message are those the bot makes (citation URLs).
-var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;",
-	"://", ":\u200b//", "www.", "www\u200b.", "WWW.", "WWW\u200b.")
+var escaper = strings.NewReplacer(mrkdwnEscapes...)
+
+// mrkdwnEscapes are escaper's pairs: Slack's control characters, then bare web addresses.
+var mrkdwnEscapes = []string{"&", "&amp;", "<", "&lt;", ">", "&gt;",
+	"://", ":\u200b//", "www.", "www\u200b.", "WWW.", "WWW\u200b."}
 
 // escape makes text from users or reports safe to show in Slack's mrkdwn.
 func escape(s string) string { return escaper.Replace(s) }
 
 // markdownEscaper adds to escaper what standard Markdown would act upon: "[text](url)" and
 // "![alt](url)" stay text once their brackets are escaped.
-var markdownEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;",
-	"://", ":\u200b//", "www.", "www\u200b.", "WWW.", "WWW\u200b.", "[", "\\[", "]", "\\]")
+var markdownEscaper = strings.NewReplacer(append(slices.Clone(mrkdwnEscapes), "[", `\[`, "]", `\]`)...)
+
+// markdownFallback turns a markdown block's text back into mrkdwn for the message's fallback.
+var markdownFallback = strings.NewReplacer(`\[`, "[", `\]`, "]")
 
 // escapeMarkdown makes text from users, reports or models safe for a markdown block: bold and
 // lists keep working, links and images are shown as text.

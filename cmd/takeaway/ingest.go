@@ -45,22 +45,29 @@ func runIngest(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
 	loader := corpus.NewLoader(i18n.Supported())
+	added := 0
+	report := func(name string, d corpus.Document) {
+		added++
+		fmt.Fprintf(env.stdout, "added %s: %q (%s, %d passages)\n", name, d.Report.Title, d.Report.Lang, len(d.Passages))
+	}
 	var errs []error
 	for _, u := range urls {
-		name, err := ingestURL(ctx, loader, dir, u, fetch.Options{AllowPrivate: cfg.FetchAllowPrivate})
+		name, d, err := ingestURL(ctx, loader, dir, u, fetch.Options{AllowPrivate: cfg.FetchAllowPrivate})
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		fmt.Fprintf(env.stdout, "fetched %s into %s\n", u, name)
-		args = append(args, filepath.Join(dir, name))
+		report(name, d)
 	}
-	docs, loadErrs := loader.LoadPaths(args...)
-	errs = append(errs, loadErrs...)
+	var docs []corpus.Document
+	if len(args) > 0 {
+		var loadErrs []error
+		docs, loadErrs = loader.LoadPaths(args...)
+		errs = append(errs, loadErrs...)
+	}
 	for _, e := range errs {
 		fmt.Fprintf(env.stderr, "skipped: %v\n", e)
 	}
-	added := 0
 	for _, d := range docs {
 		src := d.Report.Source
 		data, err := os.ReadFile(src)
@@ -69,16 +76,10 @@ func runIngest(ctx context.Context, env *environment, args []string) error {
 			continue
 		}
 		dst := filepath.Join(dir, filepath.Base(src))
-		if dst == src {
-			added++ // fetched straight into the reports folder
-			fmt.Fprintf(env.stdout, "added %s: %q (%s, %d passages)\n", filepath.Base(src), d.Report.Title, d.Report.Lang, len(d.Passages))
-			continue
-		}
 		if err := os.WriteFile(dst, data, 0o644); err != nil {
 			return fmt.Errorf("copy %s: %w", src, err)
 		}
-		added++
-		fmt.Fprintf(env.stdout, "added %s: %q (%s, %d passages)\n", filepath.Base(src), d.Report.Title, d.Report.Lang, len(d.Passages))
+		report(filepath.Base(src), d)
 	}
 	fmt.Fprintf(env.stdout, "%d report(s) added to %s, %d skipped\n", added, dir, len(errs))
 	if added == 0 && len(errs) > 0 {
@@ -89,29 +90,30 @@ func runIngest(ctx context.Context, env *environment, args []string) error {
 
 // ingestURL fetches a page (bounded, no internal addresses unless allowed), checks that it
 // loads as a report and saves it in dir under a name made from its address; it returns the
-// file name. A page that names no address of its own gets the fetched one, so that citations
-// link to it.
-func ingestURL(ctx context.Context, loader *corpus.Loader, dir, rawURL string, o fetch.Options) (string, error) {
+// file name and the loaded report. A page that names no address of its own gets the fetched
+// one, so that citations link to it.
+func ingestURL(ctx context.Context, loader *corpus.Loader, dir, rawURL string, o fetch.Options) (string, corpus.Document, error) {
 	page, err := fetch.Get(ctx, rawURL, o)
 	if err != nil {
-		return "", err
+		return "", corpus.Document{}, err
 	}
 	ext, ok := map[string]string{"text/html": ".html", "application/xhtml+xml": ".html", "text/markdown": ".md", "text/plain": ".txt"}[page.MediaType]
 	if !ok {
-		return "", fmt.Errorf("%s: %q pages are not supported (HTML, Markdown or plain text)", rawURL, page.MediaType)
+		return "", corpus.Document{}, fmt.Errorf("%s: %q pages are not supported (HTML, Markdown or plain text)", rawURL, page.MediaType)
 	}
 	body := page.Body
-	if ext == ".html" && !bytes.Contains(bytes.ToLower(body), []byte(`og:url`)) && !bytes.Contains(bytes.ToLower(body), []byte(`rel="canonical"`)) {
+	if lower := bytes.ToLower(body); ext == ".html" && !bytes.Contains(lower, []byte(`og:url`)) && !bytes.Contains(lower, []byte(`rel="canonical"`)) {
 		body = append([]byte(`<meta property="og:url" content="`+html.EscapeString(page.URL)+`">`+"\n"), body...)
 	}
 	name := urlFileName(page.URL) + ext
-	if _, err := loader.Load(name, body, nil); err != nil {
-		return "", fmt.Errorf("%s: %w", rawURL, err)
+	d, err := loader.Load(name, body, nil)
+	if err != nil {
+		return "", corpus.Document{}, fmt.Errorf("%s: %w", rawURL, err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, name), body, 0o644); err != nil {
-		return "", fmt.Errorf("save %s: %w", rawURL, err)
+		return "", corpus.Document{}, fmt.Errorf("save %s: %w", rawURL, err)
 	}
-	return name, nil
+	return name, d, nil
 }
 
 // urlFileName makes a file name from an address: host and path, letters and digits kept.

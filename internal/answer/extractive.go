@@ -338,22 +338,22 @@ func wordSet(s string) words {
 // mentions reports whether folded text mentions a concept in any of its forms. Long words match
 // on a shared stem (their first five letters and most of the word), CJK terms on their bigrams.
 func mentions(ws words, c retrieval.Concept) bool {
-	text := ws.text
+	folded := ws.text
 	for _, f := range c.Forms {
 		if f == "" {
 			continue
 		}
 		// ASCII forms, by far the most, need no rune slice and no script test.
-		if !isASCII(f) {
+		if !text.IsASCII(f) {
 			if rs := []rune(f); isCJK(rs) {
-				if mentionsCJK(text, f, rs) {
+				if mentionsCJK(folded, f, rs) {
 					return true
 				}
 				continue
 			}
 		}
 		if strings.Contains(f, " ") {
-			if strings.Contains(text, f) {
+			if strings.Contains(folded, f) {
 				return true
 			}
 			continue
@@ -383,16 +383,6 @@ func mentionsCJK(text, f string, rs []rune) bool {
 		}
 	}
 	return float64(found) >= 0.6*float64(len(rs)-1)
-}
-
-// isASCII reports whether s holds only ASCII bytes.
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 func sameStem(a, b string) bool {

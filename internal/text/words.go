@@ -171,18 +171,21 @@ func IsHanWord(rs []rune) bool {
 	return false
 }
 
+// IsASCII reports whether s holds only ASCII bytes.
+func IsASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 // Fold lower-cases, strips accents from Latin letters and brings Han characters to one form
 // (Japanese and Traditional to Simplified), so that "détection" meets "detection" and 福岡
 // meets 福冈.
 func Fold(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if IsASCII(s) {
 		return strings.ToLower(s)
 	}
 	var b strings.Builder
