@@ -26,8 +26,11 @@ var (
 	bucketQuestions = []byte("questions") // timeKey(at) + seq -> boltQuestion JSON
 	bucketDaily     = []byte("daily")     // channel\x00date -> boltDaily JSON
 	bucketRequests  = []byte("requests")  // request ID -> boltRequest JSON
+	bucketReports   = []byte("reports")   // report ID -> boltReport JSON
 
 	keySchemaVersion = []byte("schema_version")
+	// keyReportsVersion (in the meta bucket) counts the changes to the reports bucket.
+	keyReportsVersion = []byte("reports_version")
 )
 
 // boltMigrations are applied in order at open; entry i brings the file to
@@ -45,6 +48,11 @@ var boltMigrations = []func(tx *bbolt.Tx) error{
 	// 2: accepted requests, answered at least once across a crash.
 	func(tx *bbolt.Tx) error {
 		_, err := tx.CreateBucketIfNotExists(bucketRequests)
+		return err
+	},
+	// 3: added reports, the one source of truth for every replica.
+	func(tx *bbolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketReports)
 		return err
 	},
 }

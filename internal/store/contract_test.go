@@ -75,6 +75,8 @@ func runContract(t *testing.T, be backend) {
 		{"InvalidArguments", testInvalidArguments},
 		{"Requests", testRequests},
 		{"RequestsRace", testRequestsRace},
+		{"Reports", testReports},
+		{"ReportsSharedAndRaced", testReportsShared},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -703,5 +705,120 @@ func testRequestsRace(t *testing.T, be backend, open opener) {
 	wg.Wait()
 	if n := wins.Load(); n != 1 {
 		t.Errorf("%d handlers accepted one request, want 1", n)
+	}
+}
+
+func testReports(t *testing.T, _ backend, open opener) {
+	s := open(t)
+	ctx := t.Context()
+	version := func() int64 {
+		t.Helper()
+		v, err := s.ReportsVersion(ctx)
+		if err != nil {
+			t.Fatalf("ReportsVersion: %v", err)
+		}
+		return v
+	}
+	v0 := version()
+	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	a := Report{Name: "notes.md", Data: []byte("# Notes\n\nSome text."), AddedBy: "U1", Origin: "notes.md", AddedAt: at}
+	got, added, err := s.PutReport(ctx, a)
+	if err != nil || !added {
+		t.Fatalf("PutReport = %v, %v; want added", added, err)
+	}
+	if got.ID != ReportID(a.Data) || got.AddedBy != "U1" || !got.AddedAt.Equal(at) {
+		t.Errorf("stored report = %+v", got)
+	}
+	v1 := version()
+	if v1 == v0 {
+		t.Errorf("the version did not change on an add")
+	}
+	// The same content under another name, by someone else: already there, nothing changes.
+	again, added, err := s.PutReport(ctx, Report{Name: "copy.md", Data: a.Data, AddedBy: "U2"})
+	if err != nil || added {
+		t.Fatalf("re-adding the same content: added=%v err=%v", added, err)
+	}
+	if again.Name != "notes.md" || again.AddedBy != "U1" || !again.AddedAt.Equal(at) {
+		t.Errorf("re-adding returned %+v, want the first one", again)
+	}
+	if version() != v1 {
+		t.Errorf("the version changed on a re-add")
+	}
+	b := Report{Name: "b.txt", Data: []byte("other"), AddedAt: at.Add(time.Hour)}
+	if _, _, err := s.PutReport(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.Reports(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].Name != "notes.md" || list[1].Name != "b.txt" || string(list[1].Data) != "other" {
+		t.Fatalf("Reports = %+v, want notes.md then b.txt", list)
+	}
+	v2 := version()
+	if found, err := s.DeleteReport(ctx, got.ID); err != nil || !found {
+		t.Fatalf("DeleteReport = %v, %v", found, err)
+	}
+	if found, err := s.DeleteReport(ctx, got.ID); err != nil || found {
+		t.Fatalf("deleting twice = %v, %v; want not found", found, err)
+	}
+	if version() == v2 {
+		t.Errorf("the version did not change on a delete")
+	}
+	if list, _ := s.Reports(ctx); len(list) != 1 || list[0].Name != "b.txt" {
+		t.Errorf("after delete: %+v", list)
+	}
+	for name, r := range map[string]Report{
+		"no name":  {Data: []byte("x")},
+		"no data":  {Name: "x.md"},
+		"wrong ID": {ID: "0123", Name: "x.md", Data: []byte("x")},
+	} {
+		if _, _, err := s.PutReport(ctx, r); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: error = %v, want ErrInvalid", name, err)
+		}
+	}
+}
+
+// testReportsShared: a report added through one handle is seen by another, and of many
+// handles adding the same content at once, one adds it.
+func testReportsShared(t *testing.T, be backend, open opener) {
+	handles := []Store{open(t)}
+	if be.concurrentHandles {
+		handles = append(handles, open(t), open(t))
+	}
+	ctx := t.Context()
+	before, err := handles[len(handles)-1].ReportsVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var adds atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, added, err := handles[i%len(handles)].PutReport(ctx, Report{Name: fmt.Sprintf("r%d.md", i), Data: []byte("same content")})
+			if err != nil {
+				t.Errorf("PutReport: %v", err)
+			}
+			if added {
+				adds.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := adds.Load(); n != 1 {
+		t.Errorf("%d handles added one content, want 1", n)
+	}
+	last := handles[len(handles)-1]
+	after, err := last.ReportsVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after != before+1 {
+		t.Errorf("version went from %d to %d, want one step", before, after)
+	}
+	if list, err := last.Reports(ctx); err != nil || len(list) != 1 {
+		t.Errorf("Reports from another handle = %d reports, %v; want 1", len(list), err)
 	}
 }

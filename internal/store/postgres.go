@@ -78,6 +78,19 @@ CREATE TABLE requests (
 );
 CREATE INDEX requests_pending_idx ON requests (lease_until) WHERE NOT finished;
 `,
+	// 3: added reports, the one source of truth for every replica, and the version replicas poll.
+	`
+CREATE TABLE reports (
+	id       text PRIMARY KEY,
+	name     text NOT NULL,
+	data     bytea NOT NULL,
+	added_by text NOT NULL DEFAULT '',
+	origin   text NOT NULL DEFAULT '',
+	added_at timestamptz NOT NULL
+);
+CREATE TABLE reports_version (version bigint NOT NULL);
+INSERT INTO reports_version VALUES (0);
+`,
 }
 
 // Postgres is the shared store kept in PostgreSQL, for running several

@@ -1,6 +1,7 @@
 // Package store keeps the bot's state: the event de-duplication ledger, user
 // language preferences, answer feedback, the question log with its usage
-// statistics, and the daily-post ledger.
+// statistics, the daily-post ledger, accepted requests, and the report files a team
+// added (content-addressed, with a version that replicas poll).
 //
 // Two implementations share one method set. [Bolt] is an embedded, pure-Go
 // bbolt file for a single process (the default). [Postgres] keeps the same
@@ -154,6 +155,15 @@ type Store interface {
 	FinishRequest(ctx context.Context, id string) error
 	// ClaimPending leases to owner the accepted, unfinished requests nobody is handling.
 	ClaimPending(ctx context.Context, owner string, lease time.Duration) ([]Pending, error)
+	// PutReport stores a report file unless the same content is there, returning the
+	// stored one and whether this call added it.
+	PutReport(ctx context.Context, r Report) (Report, bool, error)
+	// DeleteReport removes a report and reports whether it was there.
+	DeleteReport(ctx context.Context, id string) (bool, error)
+	// Reports lists the stored reports, oldest first.
+	Reports(ctx context.Context) ([]Report, error)
+	// ReportsVersion changes whenever a report is added or removed.
+	ReportsVersion(ctx context.Context) (int64, error)
 	// Close releases the store's resources.
 	Close() error
 }
