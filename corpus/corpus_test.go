@@ -237,6 +237,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add("x.md", []byte("---\n---\n"))
 	f.Add("x.txt", []byte("+++\n"))
 	f.Add("x.htm", []byte("0000000000000000000000000000000<A><li>")) // once a slice-bounds panic
+	f.Add("talk.pdf", writePDF(f, "Talk", false, "footer", [][]string{{"# A heading", "A line of text that wraps", "onto a sec-", "ond line."}, {"- a bullet"}}))
 	l := NewLoader(langs)
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		doc, err := l.Load(name, data, nil)

@@ -2,12 +2,18 @@ package corpus
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 
+	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
+
+// ErrNoArticle is wrapped by the error for an HTML page in which no article text is found (a
+// login wall, an index page, a page built by scripts).
+var ErrNoArticle = errors.New("no article text found in the page")
 
 // htmlMeta is what an HTML page says about itself.
 type htmlMeta struct {
@@ -30,15 +36,17 @@ var blockElems = map[atom.Atom]blockKind{
 	atom.H4: blockHeading, atom.H5: blockHeading, atom.H6: blockHeading, atom.Br: blockPara,
 }
 
-// parseHTML extracts text blocks and metadata with a real HTML parser. When the page has an
-// <article> or <main> element, only its content is read.
+// parseHTML extracts text blocks and metadata with a real HTML parser. The article is found
+// by Readability (a port of Mozilla's reader view, which scores the page's blocks and drops
+// navigation, comments and sharing widgets); when it finds none, the page's <article> or <main>
+// element is read, and a page with neither is refused with ErrNoArticle.
 func parseHTML(src []byte) ([]block, htmlMeta, error) {
 	root, err := html.Parse(bytes.NewReader(src))
 	if err != nil {
 		return nil, htmlMeta{}, fmt.Errorf("parse HTML: %w", err)
 	}
 	var meta htmlMeta
-	var article, body *html.Node
+	var article *html.Node
 	var find func(n *html.Node)
 	find = func(n *html.Node) {
 		if n.Type == html.ElementNode {
@@ -82,8 +90,6 @@ func parseHTML(src []byte) ([]block, htmlMeta, error) {
 				if article == nil {
 					article = n
 				}
-			case atom.Body:
-				body = n
 			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -91,17 +97,49 @@ func parseHTML(src []byte) ([]block, htmlMeta, error) {
 		}
 	}
 	find(root)
+	if blocks := readArticle(src, &meta); len(blocks) > 0 {
+		return blocks, meta, nil
+	}
+	if article == nil {
+		return nil, meta, ErrNoArticle
+	}
 	start := article
-	if start == nil {
-		start = body
-	}
-	if start == nil {
-		start = root
-	}
 	w := &htmlWalker{}
 	w.walk(start)
 	w.flush()
 	return w.blocks, meta, nil
+}
+
+// readArticle is the page's article as Readability finds it, read into blocks (headings, lists
+// and embeds kept), filling what meta lacks from Readability's metadata; nil when it finds none.
+func readArticle(src []byte, meta *htmlMeta) []block {
+	p := readability.NewParser()
+	p.KeepClasses = true // embeds (tweets, toots) are recognised by their class
+	art, err := p.Parse(bytes.NewReader(src), nil)
+	if err != nil || art.Node == nil {
+		return nil
+	}
+	w := &htmlWalker{}
+	w.walk(art.Node)
+	w.flush()
+	if meta.title == "" {
+		meta.title = cleanSpace(art.Title())
+	}
+	if meta.author == "" {
+		meta.author = cleanSpace(art.Byline())
+	}
+	if meta.publisher == "" {
+		meta.publisher = cleanSpace(art.SiteName())
+	}
+	if meta.lang == "" {
+		meta.lang = art.Language()
+	}
+	if meta.date == "" {
+		if t, err := art.PublishedTime(); err == nil {
+			meta.date = t.Format("2006-01-02")
+		}
+	}
+	return w.blocks
 }
 
 type htmlWalker struct {

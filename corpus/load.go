@@ -23,7 +23,13 @@ import (
 )
 
 // ErrUnsupported is returned for files that are not reports (unknown extension).
-var ErrUnsupported = errors.New("unsupported file type (want .txt, .md, .markdown, .html or .htm)")
+var ErrUnsupported = errors.New("unsupported file type (want text, Markdown, HTML or PDF)")
+
+// ErrNotUTF8 is wrapped by the error for a text file in another encoding.
+var ErrNotUTF8 = errors.New("not UTF-8 text: save it as UTF-8")
+
+// ErrNoText is wrapped by the error for a file that holds no report text.
+var ErrNoText = errors.New("no text found")
 
 // Meta is what is known about a report besides its text: from a manifest or its front matter.
 // Empty fields are filled from the document itself (title, language) where possible.
@@ -82,8 +88,12 @@ func (l *Loader) AddEvents(events []Event) {
 // Load reads one report. name is its file name: its extension picks the format and its base
 // gives the report ID. meta may be nil.
 func (l *Loader) Load(name string, data []byte, meta *Meta) (Document, error) {
-	if !utf8.Valid(data) {
-		return Document{}, fmt.Errorf("%s: not UTF-8 text", name)
+	format, err := formatOf(name, data)
+	if err != nil {
+		return Document{}, fmt.Errorf("%s: %w", name, err)
+	}
+	if format != formatPDF && !utf8.Valid(data) {
+		return Document{}, fmt.Errorf("%s: %w", name, ErrNotUTF8)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	m := Meta{}
@@ -91,23 +101,22 @@ func (l *Loader) Load(name string, data []byte, meta *Meta) (Document, error) {
 		m = *meta
 	}
 	var blocks []block
-	ext := strings.ToLower(path.Ext(name))
-	switch ext {
-	case ".txt", ".text":
+	switch format {
+	case formatText:
 		fm, body, err := splitFrontMatter(data)
 		if err != nil {
 			return Document{}, fmt.Errorf("%s: %w", name, err)
 		}
 		mergeMeta(&m, fm)
 		blocks = parseText(string(cleanBlogMarkup(body)))
-	case ".md", ".markdown":
+	case formatMarkdown:
 		fm, body, err := splitFrontMatter(data)
 		if err != nil {
 			return Document{}, fmt.Errorf("%s: %w", name, err)
 		}
 		mergeMeta(&m, fm)
 		blocks = parseMarkdown(cleanBlogMarkup(body))
-	case ".html", ".htm":
+	case formatHTML:
 		var hm htmlMeta
 		var err error
 		blocks, hm, err = parseHTML(data)
@@ -118,11 +127,16 @@ func (l *Loader) Load(name string, data []byte, meta *Meta) (Document, error) {
 			hm.date = hm.date[:10]
 		}
 		mergeMeta(&m, Meta{Title: hm.title, Lang: lang.Base(hm.lang), Publisher: hm.publisher, URL: hm.url, Date: hm.date, Authors: nonEmpty(hm.author)})
-	default:
-		return Document{}, fmt.Errorf("%s: %w", name, ErrUnsupported)
+	case formatPDF:
+		var title string
+		var err error
+		if blocks, title, err = parsePDF(data); err != nil {
+			return Document{}, fmt.Errorf("%s: %w", name, err)
+		}
+		mergeMeta(&m, Meta{Title: title})
 	}
 	if len(blocks) == 0 {
-		return Document{}, fmt.Errorf("%s: no text found", name)
+		return Document{}, fmt.Errorf("%s: %w", name, ErrNoText)
 	}
 
 	base := path.Base(filepath.ToSlash(name))
@@ -452,7 +466,7 @@ func (l *Loader) LoadPaths(paths ...string) (docs []Document, errs []error) {
 
 func isReportFile(name string) bool {
 	switch strings.ToLower(path.Ext(name)) {
-	case ".txt", ".text", ".md", ".markdown", ".html", ".htm":
+	case ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf":
 		return true
 	}
 	return false
