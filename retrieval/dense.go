@@ -20,7 +20,10 @@ const collectionName = "passages"
 // corpus and the embedder, else by embedding every passage (and then writing the snapshot).
 // chromem-go's own on-disk mode is avoided: it can overwrite documents (32-bit file names) and
 // does not write atomically.
-func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embedder, embedderID, dataDir string, log *slog.Logger) (*chromem.Collection, bool, error) {
+//
+// reuse, when set, gives the vector an earlier index computed from the same text (nil when
+// there is none); only the other passages are embedded. It returns how many were.
+func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embedder, embedderID, dataDir string, log *slog.Logger, reuse func(context.Context, string) []float32) (*chromem.Collection, int, error) {
 	embedQuery := func(ctx context.Context, text string) ([]float32, error) { return emb.EmbedQuery(ctx, text) }
 	snapshot := ""
 	if dataDir != "" {
@@ -34,7 +37,7 @@ func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embed
 			if err == nil {
 				if col := db.GetCollection(collectionName, embedQuery); col != nil && col.Count() == len(c.Passages) {
 					log.Info("dense index loaded from snapshot", "path", snapshot, "passages", col.Count())
-					return col, false, nil
+					return col, 0, nil
 				}
 			}
 			log.Warn("dense index snapshot unusable, re-embedding", "path", snapshot, "err", err)
@@ -44,25 +47,48 @@ func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embed
 	db := chromem.NewDB()
 	col, err := db.CreateCollection(collectionName, map[string]string{"embedder": embedderID, "corpus": c.Hash()}, embedQuery)
 	if err != nil {
-		return nil, false, fmt.Errorf("create dense collection: %w", err)
+		return nil, 0, fmt.Errorf("create dense collection: %w", err)
+	}
+	// Vectors already computed (same text, same embedder) are kept; the rest are embedded.
+	var todo []int
+	var kept []chromem.Document
+	for i, p := range c.Passages {
+		var v []float32
+		if reuse != nil {
+			v = reuse(ctx, p.ID)
+		}
+		if v == nil {
+			todo = append(todo, i)
+			continue
+		}
+		kept = append(kept, chromem.Document{ID: p.ID, Embedding: v, Content: p.ID})
+	}
+	if len(kept) > 0 {
+		if err := col.AddDocuments(ctx, kept, runtime.GOMAXPROCS(0)); err != nil {
+			return nil, 0, fmt.Errorf("add passages to dense index: %w", err)
+		}
 	}
 	const batch = 256
-	for start := 0; start < len(texts); start += batch {
-		end := min(start+batch, len(texts))
-		vecs, err := emb.EmbedDocuments(ctx, texts[start:end])
+	for start := 0; start < len(todo); start += batch {
+		part := todo[start:min(start+batch, len(todo))]
+		in := make([]string, len(part))
+		for j, i := range part {
+			in[j] = texts[i]
+		}
+		vecs, err := emb.EmbedDocuments(ctx, in)
 		if err != nil {
-			return nil, false, fmt.Errorf("embed passages: %w", err)
+			return nil, 0, fmt.Errorf("embed passages: %w", err)
 		}
-		if len(vecs) != end-start {
-			return nil, false, fmt.Errorf("embed passages: got %d vectors for %d passages", len(vecs), end-start)
+		if len(vecs) != len(part) {
+			return nil, 0, fmt.Errorf("embed passages: got %d vectors for %d passages", len(vecs), len(part))
 		}
-		docs := make([]chromem.Document, end-start)
-		for i := range docs {
-			p := c.Passages[start+i]
-			docs[i] = chromem.Document{ID: p.ID, Embedding: normalize(vecs[i]), Content: p.ID}
+		docs := make([]chromem.Document, len(part))
+		for j, i := range part {
+			p := c.Passages[i]
+			docs[j] = chromem.Document{ID: p.ID, Embedding: normalize(vecs[j]), Content: p.ID}
 		}
 		if err := col.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
-			return nil, false, fmt.Errorf("add passages to dense index: %w", err)
+			return nil, 0, fmt.Errorf("add passages to dense index: %w", err)
 		}
 	}
 	if snapshot != "" {
@@ -73,7 +99,7 @@ func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embed
 			removeStaleSnapshots(snapshot, log)
 		}
 	}
-	return col, true, nil
+	return col, len(todo), nil
 }
 
 // writeSnapshot exports the database to a temporary file and renames it into place, so that a

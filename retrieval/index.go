@@ -41,6 +41,11 @@ type Options struct {
 	// Languages are the languages questions may come in (for glossary expansion and metadata).
 	Languages []string
 	Logger    *slog.Logger
+	// Previous is the index this one replaces (a report was added or removed): the vectors of
+	// passages whose embedded text is unchanged are taken from it, so only new passages are
+	// embedded. The built-in embedder then keeps the weights it was fitted with, until a
+	// restart fits them on the whole corpus again.
+	Previous *Index
 }
 
 // Index is a searchable corpus. It is safe for concurrent searches.
@@ -76,8 +81,13 @@ type Index struct {
 	// langsOfCorpus are the report languages, computed once rather than on every search.
 	langsOfCorpus []string
 	log           *slog.Logger
-	// Reembedded tells whether Build had to embed the passages (false when a snapshot was loaded).
+	// Reembedded tells whether Build had to embed passages (false when a snapshot was loaded
+	// or every vector came from the previous index); Embedded counts them.
 	Reembedded bool
+	Embedded   int
+	embedderID string
+	// denseKeys identify, per passage ID, the text its vector was computed from.
+	denseKeys map[string]string
 }
 
 // Build indexes a corpus.
@@ -189,19 +199,57 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 	ix.lex = lex
 
 	embedderID := opts.EmbedderID
+	prev := opts.Previous
 	if opts.Embedder == nil {
-		he := NewHashEmbedder(opts.Dim, denseTexts)
-		opts.Embedder, embedderID = he, he.ID()
+		if he, ok := prevHashEmbedder(prev); ok {
+			opts.Embedder, embedderID = he, he.ID()
+		} else {
+			he := NewHashEmbedder(opts.Dim, denseTexts)
+			opts.Embedder, embedderID = he, he.ID()
+		}
 	} else if embedderID == "" {
 		return nil, errors.New("build index: a custom embedder needs an EmbedderID")
 	}
-	ix.embedder = opts.Embedder
-	dense, reembedded, err := buildDense(ctx, c, denseTexts, opts.Embedder, embedderID, opts.DataDir, opts.Logger)
+	ix.embedder, ix.embedderID = opts.Embedder, embedderID
+	ix.denseKeys = make(map[string]string, len(c.Passages))
+	for i, p := range c.Passages {
+		ix.denseKeys[p.ID] = shortHash(denseTexts[i])
+	}
+	if prev != nil && prev.embedderID != embedderID {
+		prev = nil // vectors of another model are never mixed in
+	}
+	dense, embedded, err := buildDense(ctx, c, denseTexts, opts.Embedder, embedderID, opts.DataDir, opts.Logger, ix.reusable(prev))
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	ix.dense, ix.Reembedded = dense, reembedded
+	ix.dense, ix.Reembedded, ix.Embedded = dense, embedded > 0, embedded
 	return ix, nil
+}
+
+// prevHashEmbedder is the built-in embedder of the previous index, if it used one.
+func prevHashEmbedder(prev *Index) (*HashEmbedder, bool) {
+	if prev == nil {
+		return nil, false
+	}
+	he, ok := prev.embedder.(*HashEmbedder)
+	return he, ok
+}
+
+// reusable returns, for a passage of ix, the vector prev computed from the same text, if any.
+func (ix *Index) reusable(prev *Index) func(ctx context.Context, id string) []float32 {
+	if prev == nil {
+		return nil
+	}
+	return func(ctx context.Context, id string) []float32 {
+		if key, ok := prev.denseKeys[id]; !ok || key != ix.denseKeys[id] {
+			return nil
+		}
+		doc, err := prev.dense.GetByID(ctx, id)
+		if err != nil {
+			return nil
+		}
+		return doc.Embedding
+	}
 }
 
 // Close releases the full-text index.

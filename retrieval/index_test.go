@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -380,5 +381,70 @@ func TestLowerCaseNamesAreNames(t *testing.T) {
 	}
 	if _, ok := names["say"]; ok {
 		t.Error("an ordinary word was taken as a name")
+	}
+}
+
+// TestIncrementalBuild: an index built to replace another (a report added, one removed) embeds
+// only the new passages, keeps the vectors of the others, and finds the new report; a removed
+// report's passages are gone.
+func TestIncrementalBuild(t *testing.T) {
+	c, _ := testIndex(t)
+	ctx := context.Background()
+	for _, builtin := range []bool{false, true} {
+		t.Run(fmt.Sprintf("builtin=%v", builtin), func(t *testing.T) {
+			emb := &countingEmbedder{inner: NewHashEmbedder(64, nil)}
+			opts := Options{Languages: langs, Embedder: emb, EmbedderID: "model-a"}
+			if builtin {
+				opts.Embedder, opts.EmbedderID = nil, ""
+			}
+			first, err := Build(ctx, c, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer first.Close()
+			added := corpus.Document{Report: corpus.Report{ID: "zz-new", Title: "Notes on the Quarkus native images talk", Lang: "en"}}
+			for i, text := range []string{
+				"The Quarkus talk showed native images starting in forty milliseconds on a cold laptop.",
+				"The speaker measured memory at a fifth of the JVM's for the same service.",
+			} {
+				added.Passages = append(added.Passages, corpus.Passage{ID: fmt.Sprintf("zz-new#%d", i+1), ReportID: "zz-new", Lang: "en", Text: text})
+			}
+			next := &corpus.Corpus{Reports: append([]corpus.Report(nil), c.Reports[1:]...)}
+			for _, p := range c.Passages {
+				if p.ReportID != c.Reports[0].ID {
+					next.Passages = append(next.Passages, p)
+				}
+			}
+			next.Reports = append(next.Reports, added.Report)
+			next.Passages = append(next.Passages, added.Passages...)
+			before := emb.n
+			opts.Previous = first
+			second, err := Build(ctx, next, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer second.Close()
+			if second.Embedded != len(added.Passages) {
+				t.Errorf("the replacing index embedded %d passages, want only the %d new ones", second.Embedded, len(added.Passages))
+			}
+			if !builtin && emb.n-before != len(added.Passages) {
+				t.Errorf("the model embedded %d texts, want %d", emb.n-before, len(added.Passages))
+			}
+			hits, err := second.Search(ctx, Query{Text: "How fast do Quarkus native images start?", Lang: "en"})
+			if err != nil || len(hits) == 0 || hits[0].Passage.ReportID != "zz-new" {
+				t.Fatalf("the new report is not found first: %v %+v", err, hits)
+			}
+			for _, p := range c.Passages {
+				if p.ReportID != c.Reports[0].ID {
+					continue
+				}
+				if _, ok := second.Passage(p.ID); ok {
+					t.Fatalf("a removed report's passage %s is still indexed", p.ID)
+				}
+			}
+			if n := second.dense.Count(); n != len(next.Passages) {
+				t.Errorf("the dense index holds %d passages, want %d", n, len(next.Passages))
+			}
+		})
 	}
 }
