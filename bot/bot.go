@@ -110,8 +110,15 @@ type QuestionLog struct {
 type Config struct {
 	// BotToken is the bot user's token (SLACK_BOT_TOKEN, xoxb-…).
 	BotToken string
-	// Admins are the Slack user IDs who see the daily takeaway settings in /takeaway help.
+	// Admins are the Slack user IDs who see the daily takeaway settings in /takeaway help and
+	// may add and remove reports, besides the workspace's admins and owners.
 	Admins []string
+	// AddReports says who may add reports from Slack: AddReportsAdmins (the default) or
+	// AddReportsAnyone.
+	AddReports string
+	// Library adds and removes reports from Slack (uploads, /takeaway add|remove); nil
+	// means they cannot be.
+	Library Library
 	// Daily lists the daily takeaway posts, for the admins' help; empty means off.
 	Daily []DailySchedule
 	// AppToken is the app-level token (SLACK_APP_TOKEN, xapp-…); when set, Run uses
@@ -196,7 +203,8 @@ type Bot struct {
 	commands []command
 	limiter  *limiter
 	sem      chan struct{}
-	locales  *localeCache
+	users    *userCache
+	library  Library
 	answers  *answerCache
 	ident    atomic.Pointer[identity]
 
@@ -277,7 +285,8 @@ func New(cfg Config, a Answerer, src Sources, st Store) (*Bot, error) {
 		now:            cfg.Clock,
 		limiter:        newLimiter(cfg.RatePerUser, cfg.Clock),
 		sem:            make(chan struct{}, cfg.MaxConcurrent),
-		locales:        newLocaleCache(cfg.LocaleTTL, cfg.Clock),
+		users:          newUserCache(cfg.LocaleTTL, cfg.Clock),
+		library:        cfg.Library,
 		answers:        newAnswerCache(answerCacheTTL, cfg.Clock),
 		sleep:          sleepContext,
 		streamInterval: time.Second,

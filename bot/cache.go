@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/takeaway-bot/takeaway/internal/answer"
 )
 
@@ -81,9 +83,9 @@ func newID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// localeCache remembers users' Slack locales.
-type localeCache = ttlCache[string]
+// userCache remembers users' users.info records (locale, admin and owner flags, names).
+type userCache = ttlCache[slack.User]
 
-func newLocaleCache(ttl time.Duration, now func() time.Time) *localeCache {
-	return newTTLCache[string](ttl, now)
+func newUserCache(ttl time.Duration, now func() time.Time) *userCache {
+	return newTTLCache[slack.User](ttl, now)
 }

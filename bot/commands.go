@@ -38,6 +38,8 @@ func newCommands() []command {
 		{ArgsKey: i18n.BotUsageQuestion, Description: i18n.BotHelpAsk, Run: (*Bot).cmdAsk},
 		{Name: "help", Description: i18n.BotHelpHelp, Run: (*Bot).cmdHelp},
 		{Name: "sources", Description: i18n.BotHelpSources, Run: (*Bot).cmdSources},
+		{Name: "add", Args: "URL", Description: i18n.BotHelpAdd, Run: (*Bot).cmdAdd},
+		{Name: "remove", Args: "ID", Description: i18n.BotHelpRemove, Run: (*Bot).cmdRemove},
 		{Name: "lang", Args: "xx|auto", Description: i18n.BotHelpLang, Run: (*Bot).cmdLang,
 			DescArgs: func() []any { return []any{supportedList()} }},
 	}

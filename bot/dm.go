@@ -11,6 +11,9 @@ func (b *Bot) onDirectMessage(ctx context.Context, r request) {
 		return
 	}
 	t := target{Surface: surfaceDM, Channel: e.Channel, UserID: e.User, TeamID: r.TeamID}
+	if b.onUpload(ctx, r, t) {
+		return
+	}
 	text := unescape(stripMentions(e.Text, b.botUserID()))
 	if text == "" {
 		b.askHint(ctx, t)

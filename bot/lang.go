@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/slack-go/slack"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 
@@ -56,24 +55,8 @@ func langName(code string) string {
 // userLocale returns the user's Slack locale ("fr-FR"), from users.info with
 // include_locale, cached; "" when unknown.
 func (b *Bot) userLocale(ctx context.Context, userID string) string {
-	if userID == "" {
-		return ""
-	}
-	if loc, ok := b.locales.get(userID); ok {
-		return loc
-	}
-	var user *slack.User
-	err := b.call(ctx, "users.info", func(ctx context.Context) error {
-		var err error
-		user, err = b.api.GetUserInfoContext(ctx, userID)
-		return err
-	})
-	if err != nil {
-		b.log.Warn("could not read the user's locale", "user", userID, "err", err)
-		return ""
-	}
-	b.locales.put(userID, user.Locale)
-	return user.Locale
+	u, _ := b.userInfo(ctx, userID)
+	return u.Locale
 }
 
 // userLangs returns the user's /takeaway lang choice and Slack locale, and the language

@@ -14,13 +14,15 @@ import (
 //   - chat:write to post, update, stream and post ephemerally;
 //   - commands for /takeaway;
 //   - im:history for message.im and the DM history and threads;
-//   - users:read for users.info (the user's locale).
+//   - files:read to download the reports uploaded to the bot (url_private_download);
+//   - users:read for users.info (the user's locale, and whether they are an admin or owner).
 var botScopes = []string{
 	"app_mentions:read",
 	"assistant:write",
 	"channels:history",
 	"chat:write",
 	"commands",
+	"files:read",
 	"groups:history",
 	"im:history",
 	"mpim:history",

@@ -74,7 +74,7 @@ func TestManifest(t *testing.T) {
 	if err := json.Unmarshal([]byte(Manifest("conf bot")), &m); err != nil {
 		t.Fatal(err)
 	}
-	wantScopes := []string{"app_mentions:read", "assistant:write", "channels:history", "chat:write", "commands",
+	wantScopes := []string{"app_mentions:read", "assistant:write", "channels:history", "chat:write", "commands", "files:read",
 		"groups:history", "im:history", "mpim:history", "users:read"}
 	if diff := cmp.Diff(wantScopes, m.OAuthConfig.Scopes.Bot); diff != "" {
 		t.Errorf("scopes (-want +got):\n%s", diff)

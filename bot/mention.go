@@ -18,6 +18,9 @@ func (b *Bot) onMention(ctx context.Context, r request) {
 	if t.ThreadTS == "" {
 		t.ThreadTS = e.TS
 	}
+	if b.onUpload(ctx, r, t) {
+		return
+	}
 	text := unescape(stripMentions(e.Text, b.botUserID()))
 	if text == "" {
 		b.askHint(ctx, t)

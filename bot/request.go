@@ -55,6 +55,8 @@ type event struct {
 	ThreadTS    string `json:"thread_ts"`
 	Channel     string `json:"channel"`
 	ChannelType string `json:"channel_type"`
+	// Files are the files attached to a file_share message.
+	Files []eventFile `json:"files"`
 	// AssistantThread is set on assistant_thread_started.
 	AssistantThread struct {
 		UserID    string `json:"user_id"`

@@ -39,7 +39,7 @@ func runAsk(ctx context.Context, env *environment, args []string) error {
 	}
 	defer a.Close()
 	q := answer.Question{Text: text, LangHint: *lang}
-	ans, err := a.service.Ask(ctx, q)
+	ans, err := a.current().service.Ask(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func runAsk(ctx context.Context, env *environment, args []string) error {
 		return enc.Encode(ans)
 	}
 	if *explain && ans.Plan != nil {
-		printPlan(env.stdout, a.reports, *ans.Plan)
+		printPlan(env.stdout, a.current().reports, *ans.Plan)
 	}
 	fmt.Fprintln(env.stdout, ans.Text)
 	if ans.Note != "" {
@@ -63,7 +63,7 @@ func runAsk(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintln(env.stdout, "\n"+strings.TrimRight(src, "\n"))
 	}
 	if *debug {
-		hits, err := a.service.Retrieve(ctx, q, ans.Lang, 5)
+		hits, err := a.current().service.Retrieve(ctx, q, ans.Lang, 5)
 		if err != nil {
 			return err
 		}

@@ -60,12 +60,12 @@ func runDigest(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 	log := newLogger(cfg, env.stderr, true)
-	a, err := newApp(ctx, cfg, log, nil)
+	a, err := env.openAppWith(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	sel := digest.NewSelector(a.corpus)
+	sel := digest.NewSelector(a.current().corpus)
 	composer := digest.NewComposer(a.catalog, a.takeawayWriter(), cfg.LLM.Timeout.Duration, log)
 
 	if *post == "" {
@@ -89,11 +89,13 @@ func runDigest(ctx context.Context, env *environment, args []string) error {
 	if day == "" {
 		day = ch.Date(time.Now())
 	}
-	st, err := store.Open(ctx, cfg.DataDir, cfg.DatabaseURL)
-	if err != nil {
-		return fmt.Errorf("open state store (if takeaway serve is running on this data dir, stop it or share the state through TAKEAWAY_DATABASE_URL): %w", err)
+	st := a.store // opened with the app when it exists
+	if st == nil {
+		if st, err = store.Open(ctx, cfg.DataDir, cfg.DatabaseURL); err != nil {
+			return fmt.Errorf("open state store (if takeaway serve is running on this data dir, stop it or share the state through TAKEAWAY_DATABASE_URL): %w", err)
+		}
+		defer st.Close()
 	}
-	defer st.Close()
 	poster, err := bot.NewDailyPoster(bot.Config{BotToken: cfg.Slack.BotToken, APIURL: cfg.Slack.APIURL})
 	if err != nil {
 		return err
@@ -169,7 +171,7 @@ func startDaily(ctx context.Context, cfg config.Config, a *app, ledger digest.Le
 	w := a.takeawayWriter()
 	s, err := digest.NewScheduler(digest.Options{
 		Channels: chans,
-		Selector: digest.NewSelector(a.corpus),
+		Selector: liveSelector{a},
 		Composer: digest.NewComposer(a.catalog, w, cfg.LLM.Timeout.Duration, log),
 		Ledger:   ledger,
 		Poster:   poster,
@@ -187,4 +189,15 @@ func startDaily(ctx context.Context, cfg config.Config, a *app, ledger digest.Le
 		}
 	})
 	return func() { cancel(); wg.Wait() }, nil
+}
+
+// liveSelector picks the daily takeaway from the reports current at posting time: the
+// selector of a generation is made once, when first needed.
+type liveSelector struct{ a *app }
+
+func (s liveSelector) Pick(date, lang string, posted []string) (digest.Pick, error) {
+	g := s.a.acquire()
+	defer g.release()
+	g.selectorOnce.Do(func() { g.selector = digest.NewSelector(g.corpus) })
+	return g.selector.Pick(date, lang, posted)
 }

@@ -43,7 +43,7 @@ func runEval(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.Close()
-	rep, err := eval.Run(ctx, evalSystem{a.service, a.index}, a.service, cs, *k)
+	rep, err := eval.Run(ctx, evalSystem{a.current().service, a.current().index}, a.current().service, cs, *k)
 	if err != nil {
 		return err
 	}

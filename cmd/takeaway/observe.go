@@ -112,8 +112,10 @@ func (b botStore) LogQuestion(ctx context.Context, q bot.QuestionLog) error {
 type corpusSources struct{ a *app }
 
 func (c corpusSources) Sources() []bot.Source {
-	out := make([]bot.Source, 0, len(c.a.corpus.Reports))
-	for _, r := range c.a.corpus.Reports {
+	g := c.a.acquire()
+	defer g.release()
+	out := make([]bot.Source, 0, len(g.corpus.Reports))
+	for _, r := range g.corpus.Reports {
 		event := r.Event.Name
 		if r.Event.City != "" {
 			event += ", " + r.Event.City

@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/takeaway-bot/takeaway/bot"
+	"github.com/takeaway-bot/takeaway/corpus"
+	"github.com/takeaway-bot/takeaway/internal/i18n"
+	"github.com/takeaway-bot/takeaway/internal/library"
 	"github.com/takeaway-bot/takeaway/internal/metrics"
 	"github.com/takeaway-bot/takeaway/internal/store"
 )
@@ -25,16 +28,23 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	log := newLogger(cfg, env.stderr, false)
 	m := metrics.New()
-	a, err := newApp(ctx, cfg, log, m)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
 	st, err := store.Open(ctx, cfg.DataDir, cfg.DatabaseURL)
 	if err != nil {
 		return fmt.Errorf("open state store: %w", err)
 	}
 	defer st.Close()
+	lib := library.New(st, corpus.NewLoader(i18n.Supported()), cfg.MaxReportBytes)
+	a, err := newApp(ctx, cfg, log, m, lib)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	// Reports added or removed through another replica (or `takeaway ingest` on PostgreSQL)
+	// are picked up within one poll.
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	var watching sync.WaitGroup
+	watching.Go(func() { a.watch(watchCtx, cfg.ReportsPoll.Duration) })
+	defer func() { stopWatch(); watching.Wait() }()
 
 	ready := &readiness{}
 	var daily []bot.DailySchedule
@@ -62,7 +72,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 			"GET /metrics": m.Handler(),
 		},
 	}
-	b, err := bot.New(botCfg, a.service, corpusSources{a}, botStore{st: st, m: m})
+	b, err := bot.New(botCfg, liveService{a}, corpusSources{a}, botStore{st: st, m: m})
 	if err != nil {
 		return err
 	}
@@ -81,7 +91,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		}
 		defer stopDaily()
 	}
-	log.Info("takeaway serving", "reports", len(a.corpus.Reports), "passages", len(a.corpus.Passages),
+	log.Info("takeaway serving", "reports", len(a.current().corpus.Reports), "passages", len(a.current().corpus.Passages),
 		"socket_mode", cfg.Slack.AppToken != "", "http_mode", cfg.Slack.SigningSecret != "", "addr", cfg.Addr)
 	if err := b.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return err

@@ -23,7 +23,7 @@ func runSources(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.Close()
-	cat := a.reports
+	cat := a.current().reports
 	if *asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetEscapeHTML(false)

@@ -34,6 +34,14 @@ type Config struct {
 	// FetchAllowPrivate lets `ingest --url` reach loopback, private and link-local addresses
 	// (an on-premises wiki, tests); off, such URLs are refused after DNS resolution.
 	FetchAllowPrivate bool `env:"TAKEAWAY_FETCH_ALLOW_PRIVATE" toml:"fetch_allow_private"`
+	// DefaultCorpus keeps the five reports built into the binary beside the team's own;
+	// false answers from the team's reports only.
+	DefaultCorpus bool `env:"TAKEAWAY_DEFAULT_CORPUS" toml:"default_corpus"`
+	// MaxReportBytes caps the size of one added report file (upload, URL or ingest).
+	MaxReportBytes int64 `env:"TAKEAWAY_MAX_REPORT_BYTES" toml:"max_report_bytes"`
+	// ReportsPoll is how often a running bot looks for reports added or removed through
+	// another replica (or `takeaway ingest`).
+	ReportsPoll Duration `env:"TAKEAWAY_REPORTS_POLL" toml:"reports_poll"`
 
 	Slack Slack `toml:"slack"`
 	LLM   LLM   `toml:"llm"`
@@ -53,8 +61,12 @@ type Slack struct {
 	// RequestLease is how long an accepted question is its replica's to answer; past it,
 	// another replica (or the same one, restarted) answers it.
 	RequestLease Duration `env:"TAKEAWAY_REQUEST_LEASE" toml:"request_lease"`
-	// Admins may see and use admin commands (the daily post settings in /takeaway help).
+	// Admins may see and use admin commands (the daily post settings in /takeaway help) and
+	// add or remove reports, besides the workspace's admins and owners.
 	Admins []string `env:"TAKEAWAY_ADMINS" envSeparator:"," toml:"admins"`
+	// AddReports says who may add and remove reports from Slack: "admins" (the workspace's
+	// admins and owners, and Admins) or "anyone".
+	AddReports string `env:"TAKEAWAY_ADD_REPORTS" toml:"add_reports"`
 }
 
 // LLM configures the optional language model and embeddings provider.
@@ -123,11 +135,14 @@ func (d *DailyChannel) UnmarshalText(b []byte) error {
 // Defaults returns the configuration used when nothing is set.
 func Defaults(getenv func(string) string) Config {
 	return Config{
-		DataDir:   defaultDataDir(getenv),
-		Addr:      ":3000",
+		DataDir:        defaultDataDir(getenv),
+		DefaultCorpus:  true,
+		MaxReportBytes: 10 << 20,
+		ReportsPoll:    Duration{2 * time.Second},
+		Addr:           ":3000",
 		LogLevel:  "info",
 		LogFormat: "text",
-		Slack:     Slack{RatePerUser: 10, MaxConcurrent: 8, RequestLease: Duration{4 * time.Minute}},
+		Slack:     Slack{RatePerUser: 10, MaxConcurrent: 8, RequestLease: Duration{4 * time.Minute}, AddReports: "admins"},
 		LLM:       LLM{Timeout: Duration{20 * time.Second}},
 	}
 }
@@ -222,6 +237,17 @@ func (c Config) Validate(serving bool) error {
 	case "text", "json":
 	default:
 		bad("TAKEAWAY_LOG_FORMAT=%q: use text or json", c.LogFormat)
+	}
+	if c.MaxReportBytes < 0 {
+		bad("TAKEAWAY_MAX_REPORT_BYTES=%d: use a positive number of bytes, e.g. 10485760 for 10 MB", c.MaxReportBytes)
+	}
+	if c.ReportsPoll.Duration < 0 {
+		bad("TAKEAWAY_REPORTS_POLL=%s: use a positive duration such as 2s", c.ReportsPoll)
+	}
+	switch c.Slack.AddReports {
+	case "", "admins", "anyone":
+	default:
+		bad("TAKEAWAY_ADD_REPORTS=%q: use admins or anyone", c.Slack.AddReports)
 	}
 	if c.DatabaseURL != "" {
 		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {

@@ -140,10 +140,15 @@ func (c Channel) next(t time.Time) time.Time {
 	return time.Date(l.Year(), l.Month(), l.Day()+1, c.Hour, c.Minute, 0, 0, c.Loc)
 }
 
+// Picker picks the day's insight; *Selector is one.
+type Picker interface {
+	Pick(date, lang string, posted []string) (Pick, error)
+}
+
 // Options configure a Scheduler.
 type Options struct {
 	Channels []Channel
-	Selector *Selector
+	Selector Picker
 	Composer *Composer
 	Ledger   Ledger
 	Poster   Poster
