@@ -34,6 +34,9 @@ type Sources interface {
 // Source is one attendee report as the bot lists it.
 type Source struct {
 	Title, Publisher, Event, Lang, URL string
+	// ID, AddedBy (a Slack user ID, or "cli") and AddedAt are set for a report a team added.
+	ID, AddedBy string
+	AddedAt     time.Time
 }
 
 // Store is the little state the bot keeps: seen events, language choices, feedback and

@@ -19,6 +19,11 @@ func (b *Bot) cmdSources(ctx context.Context, c commandCall) {
 	if b.sources != nil {
 		list = b.sources.Sources()
 	}
+	for i, s := range list {
+		if s.ID != "" {
+			list[i].AddedBy = b.userName(ctx, s.AddedBy) // a name, never a mention
+		}
+	}
 	if _, err := b.post(ctx, c.t, renderSources(b.cat, ui, list)); err != nil {
 		b.log.Error("could not post the list of sources", "err", err)
 	}
@@ -39,6 +44,9 @@ func renderSources(cat *i18n.Catalog, lang string, list []Source) slackMessage {
 		line := "• " + referenceLine(s.Title, s.URL, s.Publisher, s.Event)
 		if lang := strings.TrimSpace(s.Lang); lang != "" {
 			line += " (" + escape(lang) + ")"
+		}
+		if s.ID != "" {
+			line += " · " + cat.Sprintf(lang, i18n.BotSourcesAdded, escape(s.ID), escape(s.AddedBy), s.AddedAt.Format("2006-01-02"))
 		}
 		lines = append(lines, line)
 	}

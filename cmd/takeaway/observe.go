@@ -124,7 +124,11 @@ func (c corpusSources) Sources() []bot.Source {
 		if url == "" && len(r.TranslationOf) > 4 && r.TranslationOf[:4] == "http" {
 			url = r.TranslationOf
 		}
-		out = append(out, bot.Source{Title: r.Title, Publisher: r.Publisher, Event: event, Lang: r.Lang, URL: url})
+		s := bot.Source{Title: r.Title, Publisher: r.Publisher, Event: event, Lang: r.Lang, URL: url}
+		if e, ok := g.added[r.ID]; ok {
+			s.ID, s.AddedBy, s.AddedAt = e.ID, e.AddedBy, e.AddedAt
+		}
+		out = append(out, s)
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/takeaway-bot/takeaway/bot"
 	"github.com/takeaway-bot/takeaway/corpus"
+	"github.com/takeaway-bot/takeaway/internal/fetch"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
 	"github.com/takeaway-bot/takeaway/internal/library"
 	"github.com/takeaway-bot/takeaway/internal/metrics"
@@ -55,6 +56,8 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	botCfg := bot.Config{
 		Admins:        cfg.Slack.Admins,
+		AddReports:    cfg.Slack.AddReports,
+		Library:       botLibrary{a: a, fetch: fetch.Options{AllowPrivate: cfg.FetchAllowPrivate, MaxBytes: lib.MaxBytes()}},
 		Daily:         daily,
 		BotToken:      cfg.Slack.BotToken,
 		AppToken:      cfg.Slack.AppToken,

@@ -206,7 +206,7 @@ func TestServeRejectsBadToken(t *testing.T) {
 }
 
 // waitHTTP waits until url answers, or fails with the server's output if it exited.
-func waitHTTP(t *testing.T, url string, done chan int, stderr *bytes.Buffer) {
+func waitHTTP(t *testing.T, url string, done chan int, stderr fmt.Stringer) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
