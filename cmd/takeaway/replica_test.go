@@ -168,6 +168,8 @@ type replicaSlack struct {
 	// stall, while set, holds every post until it is closed or the caller goes away.
 	stall   chan struct{}
 	stalled int
+	// files are served at /files/NAME to the bot token, as url_private_download is.
+	files map[string][]byte
 }
 
 // stalledPosts counts the posts held so far.
@@ -185,6 +187,17 @@ func newReplicaSlack(t *testing.T) *replicaSlack {
 }
 
 func (s *replicaSlack) serve(w http.ResponseWriter, r *http.Request) {
+	if name, ok := strings.CutPrefix(r.URL.Path, "/files/"); ok {
+		s.mu.Lock()
+		data, found := s.files[name]
+		s.mu.Unlock()
+		if !found || r.Header.Get("Authorization") != "Bearer xoxb-replica" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(data)
+		return
+	}
 	body, _ := io.ReadAll(r.Body)
 	form, _ := url.ParseQuery(string(body))
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
@@ -218,7 +231,7 @@ func (s *replicaSlack) serve(w http.ResponseWriter, r *http.Request) {
 	case "auth.test":
 		fmt.Fprint(w, `{"ok":true,"url":"https://t.example/","team":"T","user":"takeaway","team_id":"T1","user_id":"UBOT","bot_id":"BBOT"}`)
 	case "users.info":
-		fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"locale":"en-US"}}`, form.Get("user"))
+		fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"locale":"en-US","is_admin":%v}}`, form.Get("user"), form.Get("user") == "UADMIN")
 	case "chat.update", "chat.appendStream", "chat.stopStream":
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, form.Get("channel"), form.Get("ts"))
 	default:
@@ -357,15 +370,67 @@ func (r *replica) stop(t *testing.T) {
 
 // replicaEvent is an app_mention callback asking the question the default reports answer.
 func replicaEvent(eventID, ts string) []byte {
+	return mentionEvent(eventID, ts, "U1", "Where will the next KubeCon Europe take place?", nil)
+}
+
+// mentionEvent is an app_mention callback from user, with files attached when given.
+func mentionEvent(eventID, ts, user, text string, files []map[string]any) []byte {
+	ev := map[string]any{
+		"type": "app_mention", "user": user, "channel": "C1", "ts": ts, "event_ts": ts,
+		"text": "<@UBOT> " + text,
+	}
+	if files != nil {
+		ev["files"] = files
+	}
 	body, _ := json.Marshal(map[string]any{
 		"token": "legacy", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
-		"event_id": eventID, "event_time": 1700000000,
-		"event": map[string]any{
-			"type": "app_mention", "user": "U1", "channel": "C1", "ts": ts, "event_ts": ts,
-			"text": "<@UBOT> Where will the next KubeCon Europe take place?",
-		},
+		"event_id": eventID, "event_time": 1700000000, "event": ev,
 	})
 	return body
+}
+
+// TestReplicasShareAddedReports: a report uploaded to one replica is answered from by the
+// other within 10 s (both on one PostgreSQL), without a restart.
+func TestReplicasShareAddedReports(t *testing.T) {
+	dbURL := replicaSchema(t)
+	bin := buildTakeaway(t)
+	slack := newReplicaSlack(t)
+	slack.files = map[string][]byte{"devoxx-ma.md": []byte(uploadedReport)}
+	const secret = "replica-signing-secret"
+	a := startReplica(t, "A", bin, secret, slack.URL, dbURL)
+	b := startReplica(t, "B", bin, secret, slack.URL, dbURL)
+	a.waitReady(t)
+	b.waitReady(t)
+
+	file := []map[string]any{{"id": "F1", "name": "devoxx-ma.md", "filetype": "markdown", "mimetype": "text/markdown",
+		"size": len(uploadedReport), "url_private_download": slack.URL + "/files/devoxx-ma.md"}}
+	a.post(t, secret, mentionEvent("EvAdd", "1700000100.000100", "UADMIN", "", file), "")
+	deadline := time.Now().Add(15 * time.Second)
+	for len(slack.answersIn("1700000100.000100")) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := slack.answersIn("1700000100.000100"); len(got) != 1 || !strings.Contains(got[0], "Added") {
+		t.Fatalf("replica A's reply to the upload: %q\nlogs:\n%s", got, a.logs)
+	}
+	added := time.Now()
+	// Replica B answers from it within 10 s of the add: ask once a second until it does.
+	for i := 0; ; i++ {
+		ts := fmt.Sprintf("1700000200.%06d", i)
+		b.post(t, secret, mentionEvent(fmt.Sprintf("EvAsk%d", i), ts, "U1", "How fast did Quarkus native images start at Devoxx Morocco?", nil), "")
+		var got []string
+		for wait := time.Now().Add(2 * time.Second); len(got) == 0 && time.Now().Before(wait); {
+			time.Sleep(20 * time.Millisecond)
+			got = slack.answersIn(ts)
+		}
+		if len(got) > 0 && strings.Contains(strings.Join(got, ""), "forty-two") {
+			t.Logf("replica B answered from the report %v after replica A added it", time.Since(added).Round(100*time.Millisecond))
+			break
+		}
+		if time.Since(added) > 10*time.Second {
+			t.Fatalf("replica B still does not answer from the report 10 s after A added it: %q\nlogs:\n%s", got, b.logs)
+		}
+		time.Sleep(time.Second)
+	}
 }
 
 // lockedBuffer collects a process's output while the test reads it.
