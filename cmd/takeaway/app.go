@@ -316,8 +316,8 @@ func (a *app) watch(ctx context.Context, interval time.Duration) {
 type emptyIndex struct{}
 
 func (emptyIndex) Search(context.Context, retrieval.Query) ([]retrieval.Hit, error) { return nil, nil }
-func (emptyIndex) Concepts(string, string) []retrieval.Concept                   { return nil }
-func (emptyIndex) Known(string) bool                                               { return false }
+func (emptyIndex) Concepts(string, string) []retrieval.Concept                      { return nil }
+func (emptyIndex) Known(string) bool                                                { return false }
 
 // liveService answers each question from the generation current when it arrives.
 type liveService struct{ a *app }

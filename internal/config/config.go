@@ -140,10 +140,10 @@ func Defaults(getenv func(string) string) Config {
 		MaxReportBytes: 10 << 20,
 		ReportsPoll:    Duration{2 * time.Second},
 		Addr:           ":3000",
-		LogLevel:  "info",
-		LogFormat: "text",
-		Slack:     Slack{RatePerUser: 10, MaxConcurrent: 8, RequestLease: Duration{4 * time.Minute}, AddReports: "admins"},
-		LLM:       LLM{Timeout: Duration{20 * time.Second}},
+		LogLevel:       "info",
+		LogFormat:      "text",
+		Slack:          Slack{RatePerUser: 10, MaxConcurrent: 8, RequestLease: Duration{4 * time.Minute}, AddReports: "admins"},
+		LLM:            LLM{Timeout: Duration{20 * time.Second}},
 	}
 }
 
