@@ -42,6 +42,17 @@ func newUploadSlack(t *testing.T, token string, files map[string][]byte) *upload
 				return
 			}
 			w.Header().Set("Content-Type", "application/octet-stream")
+			if strings.HasPrefix(name, "cut") {
+				// The connection breaks halfway through the file.
+				w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+				w.Write(data[:len(data)/2])
+				if hj, ok := w.(http.Hijacker); ok {
+					if conn, _, err := hj.Hijack(); err == nil {
+						conn.Close()
+					}
+				}
+				return
+			}
 			w.Write(data)
 			return
 		}
@@ -135,11 +146,24 @@ func TestAddReportFromSlack(t *testing.T) {
 	slack := newUploadSlack(t, token, map[string][]byte{
 		"devoxx-ma.md": []byte(uploadedReport),
 		"photo.md":     {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'},
+		"cut.md":       []byte(strings.Replace(uploadedReport, "Devoxx Morocco", "Devoxx Poland", -1)),
 	})
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/jfokus.html" {
+			http.Error(w, "gone", http.StatusNotFound)
+			return
+		}
+		fmt.Fprint(w, `<!doctype html><html lang="en"><head><title>Jfokus 2026 in Stockholm: my notes</title></head><body>
+<nav><a href="/">Home</a></nav><article><h1>Jfokus 2026 in Stockholm: my notes</h1>
+<p>The Leyden talk showed ahead-of-time class loading cutting the start of a Spring service from four seconds to one and a half.</p>
+<p>The speaker expects the next two Java releases to ship most of the remaining work.</p></article></body></html>`)
+	}))
+	defer site.Close()
 	addr := freeAddr(t)
 	env := map[string]string{
 		"SLACK_BOT_TOKEN": token, "SLACK_SIGNING_SECRET": secret, "SLACK_API_URL": slack.URL + "/api/",
 		"TAKEAWAY_ADDR": addr, "TAKEAWAY_DATA_DIR": t.TempDir(), "TAKEAWAY_LOG_LEVEL": "warn",
+		"TAKEAWAY_FETCH_ALLOW_PRIVATE": "true", // the test site listens on loopback
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -205,10 +229,26 @@ func TestAddReportFromSlack(t *testing.T) {
 		t.Errorf("the refusal does not name the file and its kind: %s", failed)
 	}
 
+	send(dmEvent("Ev7", "UADMIN", "", file("cut.md")), "application/json")
+	broken, n := slack.waitPost(t, n, "could not add")
+	if !strings.Contains(broken, "cut.md") || !strings.Contains(broken, "nothing was added") {
+		t.Errorf("a broken download is not explained: %s", broken)
+	}
+
 	slash := func(text, user, trigger string) {
 		form := url.Values{"command": {"/takeaway"}, "text": {text}, "user_id": {user}, "channel_id": {"C1"}, "team_id": {"T1"},
 			"trigger_id": {trigger}, "response_url": {slack.URL + "/response/" + trigger}}.Encode()
 		send(form, "application/x-www-form-urlencoded")
+	}
+	slash("add "+site.URL+"/jfokus.html", "UADMIN", "trig-a")
+	page, n := slack.waitPost(t, n, "Added")
+	if !strings.Contains(page, "Jfokus 2026 in Stockholm") || !strings.Contains(page, "Stockholm") {
+		t.Errorf("the page added by URL: %s", page)
+	}
+	slash("add "+site.URL+"/missing.html", "UADMIN", "trig-b")
+	missing, n := slack.waitPost(t, n, "could not add")
+	if !strings.Contains(missing, "404") {
+		t.Errorf("a 404 page is not explained: %s", missing)
 	}
 	slash("sources", "UGUEST", "trig-1")
 	sources, n := slack.waitPost(t, n, "Devoxx Morocco")
