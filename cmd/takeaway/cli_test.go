@@ -275,3 +275,27 @@ func TestAskExplainAndPlan(t *testing.T) {
 		t.Errorf("sources lacks the inferred event:\n%s", out)
 	}
 }
+
+// TestDefaultCorpusOff: with TAKEAWAY_DEFAULT_CORPUS=false the bot knows only the team's own
+// reports: none at first (every question not covered, nothing quoted), then the one ingested;
+// sources lists it with its ID.
+func TestDefaultCorpusOff(t *testing.T) {
+	env := map[string]string{"TAKEAWAY_DATA_DIR": t.TempDir(), "TAKEAWAY_DEFAULT_CORPUS": "false"}
+	out, errs, code := runCLI(t, env, "ask", "--json", "Where will the next KubeCon Europe take place?")
+	if code != 0 || strings.Contains(out, "Amsterdam") || !strings.Contains(out, `"not_found": true`) {
+		t.Fatalf("without reports (exit %d): %s %s", code, out, errs)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "oslo.md"), []byte("---\ntitle: DevOpsDays Oslo 2025 notes\nlang: en\n---\n\nThe keynote at DevOpsDays Oslo argued that incident reviews should never name a culprit, because blame hides the systemic causes of outages.\n"), 0o644)
+	if _, errs, code := runCLI(t, env, "ingest", dir); code != 0 {
+		t.Fatalf("ingest: %s", errs)
+	}
+	out, errs, code = runCLI(t, env, "sources")
+	if code != 0 || !strings.Contains(out, "DevOpsDays Oslo 2025 notes") || !strings.Contains(out, "added as ") || strings.Contains(out, "KubeCon") {
+		t.Errorf("sources (exit %d): %s %s", code, out, errs)
+	}
+	out, _, _ = runCLI(t, env, "ask", "What did the DevOpsDays Oslo keynote say about incident reviews?")
+	if !strings.Contains(out, "culprit") {
+		t.Errorf("not answered from the ingested report: %s", out)
+	}
+}

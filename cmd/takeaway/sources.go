@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+
+	"github.com/takeaway-bot/takeaway/corpus"
 )
 
 // runSources prints the catalog: the events the reports are about (from metadata or inferred
@@ -23,7 +25,15 @@ func runSources(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.Close()
-	cat := a.current().reports
+	g := a.current()
+	cat := g.reports
+	line := func(r corpus.Report) string {
+		l := reportLine(r.ID, r.Title, r.Publisher, r.Authors, r.Lang)
+		if e, ok := g.added[r.ID]; ok {
+			l += fmt.Sprintf(" — added as %s by %s on %s", e.ID, e.AddedBy, e.AddedAt.Format("2006-01-02"))
+		}
+		return l
+	}
 	if *asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetEscapeHTML(false)
@@ -38,7 +48,7 @@ func runSources(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintf(env.stdout, "%s%s\n", e.Label(), how)
 		for _, id := range e.Reports {
 			if r, ok := cat.Report(id); ok {
-				fmt.Fprintf(env.stdout, "  %s\n", reportLine(r.ID, r.Title, r.Publisher, r.Authors, r.Lang))
+				fmt.Fprintf(env.stdout, "  %s\n", line(r))
 			}
 		}
 	}
@@ -46,7 +56,7 @@ func runSources(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintln(env.stdout, "no event found")
 		for _, id := range cat.Orphans {
 			if r, ok := cat.Report(id); ok {
-				fmt.Fprintf(env.stdout, "  %s\n", reportLine(r.ID, r.Title, r.Publisher, r.Authors, r.Lang))
+				fmt.Fprintf(env.stdout, "  %s\n", line(r))
 			}
 		}
 	}
