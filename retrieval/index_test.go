@@ -256,12 +256,22 @@ func TestSearchSurvivesEmbedderOutage(t *testing.T) {
 // order) and asks the same questions many times: scores and rankings must be identical.
 func TestSearchIsDeterministic(t *testing.T) {
 	c, first := testIndex(t)
-	second, err := Build(context.Background(), c, Options{Languages: langs})
-	if err != nil {
-		t.Fatal(err)
+	// Several builds: scores equal in exact arithmetic can differ in their last bit from one
+	// build to another, and must still rank the same.
+	builds := []*Index{first}
+	for range 5 {
+		ix, err := Build(context.Background(), c, Options{Languages: langs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		builds = append(builds, ix)
 	}
-	defer second.Close()
 	questions := []Query{
+		// Matched mostly on one report's header: dozens of passages tie.
+		{Text: "Was schreibt der schwedische Artikel über das Publikum und den Saal?", Lang: "de", K: 10},
+		{Text: "Que dit l'article suédois sur le public ?", Lang: "fr", K: 10},
+		{Text: "スウェーデンの記事では、会場の雰囲気について何と書いてある？", Lang: "ja", K: 10},
 		{Text: "What did Spotify learn from deleting its clusters?", Lang: "en", K: 10},
 		{Text: "Quelles annonces à Copenhague ?", Lang: "fr", K: 10},
 		{Text: "Vad sa CERN om Kubernetes och maskininlärning?", Lang: "sv", K: 10},
@@ -284,11 +294,8 @@ func TestSearchIsDeterministic(t *testing.T) {
 	}
 	for _, q := range questions {
 		want := run(first, q)
-		for i := 0; i < 20; i++ {
-			ix := first
-			if i%2 == 1 {
-				ix = second
-			}
+		for i := 0; i < 24; i++ {
+			ix := builds[i%len(builds)]
 			if diff := cmp.Diff(want, run(ix, q)); diff != "" {
 				t.Fatalf("%q, run %d (-first +now):\n%s", q.Text, i, diff)
 			}

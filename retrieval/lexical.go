@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -185,9 +186,8 @@ func (l *lexical) search(terms []string, translations map[string][]string, k int
 		filter.SetBoost(0) // the filter selects; it does not score
 		q = query.NewConjunctionQuery([]query.Query{q, filter})
 	}
-	req := bleve.NewSearchRequestOptions(q, k, 0, false)
-	// Equal scores are ordered by passage ID: Bleve's own tie order follows its internal document
-	// numbers, which differ between two builds of the same corpus.
+	// Twice as many as asked are read, so that passages tied at the cut are all seen.
+	req := bleve.NewSearchRequestOptions(q, 2*k, 0, false)
 	req.SortBy([]string{"-_score", "_id"})
 	res, err := l.index.Search(req)
 	if err != nil {
@@ -197,7 +197,17 @@ func (l *lexical) search(terms []string, translations map[string][]string, k int
 	for i, h := range res.Hits {
 		out[i] = scored{id: h.ID, score: h.Score}
 	}
-	return out, nil
+	// Equal scores are ordered by passage ID. Scores that are equal in exact arithmetic can
+	// differ in their last bit between two builds of the same corpus (Bleve sums the parts of
+	// a disjunction in an order that varies), so they are compared to twelve decimals.
+	sort.SliceStable(out, func(i, j int) bool {
+		qi, qj := math.Round(out[i].score*1e12), math.Round(out[j].score*1e12)
+		if qi != qj {
+			return qi > qj
+		}
+		return out[i].id < out[j].id
+	})
+	return out[:min(k, len(out))], nil
 }
 
 func (l *lexical) close() error { return l.index.Close() }

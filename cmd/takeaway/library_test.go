@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"codeberg.org/go-pdf/fpdf"
 )
 
 // uploadSlack fakes the parts of Slack an upload touches: users.info (who is an admin),
@@ -147,6 +150,7 @@ func TestAddReportFromSlack(t *testing.T) {
 		"devoxx-ma.md": []byte(uploadedReport),
 		"photo.md":     {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'},
 		"cut.md":       []byte(strings.Replace(uploadedReport, "Devoxx Morocco", "Devoxx Poland", -1)),
+		"slides.pdf":   slidesPDF(t),
 	})
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/jfokus.html" {
@@ -159,37 +163,7 @@ func TestAddReportFromSlack(t *testing.T) {
 <p>The speaker expects the next two Java releases to ship most of the remaining work.</p></article></body></html>`)
 	}))
 	defer site.Close()
-	addr := freeAddr(t)
-	env := map[string]string{
-		"SLACK_BOT_TOKEN": token, "SLACK_SIGNING_SECRET": secret, "SLACK_API_URL": slack.URL + "/api/",
-		"TAKEAWAY_ADDR": addr, "TAKEAWAY_DATA_DIR": t.TempDir(), "TAKEAWAY_LOG_LEVEL": "warn",
-		"TAKEAWAY_FETCH_ALLOW_PRIVATE": "true", // the test site listens on loopback
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	stderr := &lockedBuffer{}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, stderr, func(k string) string { return env[k] })
-	}()
-	base := "http://" + addr
-	waitHTTP(t, base+"/readyz", done, stderr)
-	send := func(body, contentType string) {
-		t.Helper()
-		now := time.Now().Unix()
-		req, _ := http.NewRequest("POST", base+"/slack/events", strings.NewReader(body))
-		req.Header.Set("Content-Type", contentType)
-		req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(now, 10))
-		req.Header.Set("X-Slack-Signature", sign(secret, now, body))
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Fatalf("event: HTTP %d", resp.StatusCode)
-		}
-	}
+	send := serveBot(t, slack, secret, "TAKEAWAY_FETCH_ALLOW_PRIVATE", "true") // the test site listens on loopback
 	file := func(name string) string {
 		return fmt.Sprintf(`[{"id":"F-%s","name":%q,"mimetype":"text/markdown","filetype":"markdown","size":%d,"url_private_download":%q}]`,
 			name, name, len(slack.files[name]), slack.URL+"/files/"+name)
@@ -206,6 +180,8 @@ func TestAddReportFromSlack(t *testing.T) {
 	send(dmEvent("Ev1", "UGUEST", "", file("devoxx-ma.md")), "application/json")
 	_, n = slack.waitPost(t, n, "Only the workspace")
 
+	// The admin's upload of the same file is "Added", not "already there": the refused one
+	// added nothing.
 	send(dmEvent("Ev2", "UADMIN", "", file("devoxx-ma.md")), "application/json")
 	added, n := slack.waitPost(t, n, "Added")
 	for _, want := range []string{"Notes from Devoxx Morocco 2025 in Marrakech", "en", "Marrakech", "passages", "Try"} {
@@ -228,6 +204,12 @@ func TestAddReportFromSlack(t *testing.T) {
 	if !strings.Contains(failed, "photo.md") || !strings.Contains(failed, "image") {
 		t.Errorf("the refusal does not name the file and its kind: %s", failed)
 	}
+
+	pdfFile := strings.Replace(file("slides.pdf"), "text/markdown", "application/pdf", 1)
+	send(dmEvent("Ev8", "UADMIN", "", strings.Replace(pdfFile, `"markdown"`, `"pdf"`, 1)), "application/json")
+	_, n = slack.waitPost(t, n, "Added *Platform day at FOSDEM 2026")
+	send(dmEvent("Ev9", "UADMIN", "How many golden paths did the platform team at FOSDEM publish?", ""), "application/json")
+	_, n = slack.waitPost(t, n, "seventeen")
 
 	send(dmEvent("Ev7", "UADMIN", "", file("cut.md")), "application/json")
 	broken, n := slack.waitPost(t, n, "could not add")
@@ -265,12 +247,6 @@ func TestAddReportFromSlack(t *testing.T) {
 	if strings.Contains(after, "forty-two") {
 		t.Errorf("answered from a removed report: %s", after)
 	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
-	}
 }
 
 // idIn reads the report ID out of the bot's "Added" reply (ID `…`).
@@ -282,4 +258,94 @@ func idIn(t *testing.T, reply string) string {
 		t.Fatalf("no ID in %q", reply)
 	}
 	return id
+}
+
+// serveBot runs `takeaway serve` in HTTP mode against the fake Slack until the test ends, with
+// extra settings as name, value pairs, and returns a function that delivers a signed request.
+func serveBot(t *testing.T, slack *uploadSlack, secret string, extra ...string) func(body, contentType string) {
+	t.Helper()
+	addr := freeAddr(t)
+	env := map[string]string{
+		"SLACK_BOT_TOKEN": slack.token, "SLACK_SIGNING_SECRET": secret, "SLACK_API_URL": slack.URL + "/api/",
+		"TAKEAWAY_ADDR": addr, "TAKEAWAY_DATA_DIR": t.TempDir(), "TAKEAWAY_LOG_LEVEL": "warn",
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		env[extra[i]] = extra[i+1]
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr := &lockedBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, stderr, func(k string) string { return env[k] })
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	base := "http://" + addr
+	waitHTTP(t, base+"/readyz", done, stderr)
+	return func(body, contentType string) {
+		t.Helper()
+		now := time.Now().Unix()
+		req, _ := http.NewRequest("POST", base+"/slack/events", strings.NewReader(body))
+		req.Header.Set("Content-Type", contentType)
+		req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(now, 10))
+		req.Header.Set("X-Slack-Signature", sign(secret, now, body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("event: HTTP %d", resp.StatusCode)
+		}
+	}
+}
+
+// TestAddURLRefusesInternalAddresses: without TAKEAWAY_FETCH_ALLOW_PRIVATE, /takeaway add of a
+// page on a loopback address is refused, and the admin told why.
+func TestAddURLRefusesInternalAddresses(t *testing.T) {
+	const secret = "s3cret"
+	slack := newUploadSlack(t, "xoxb-1-test", nil)
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "<html><body><article><p>An internal page that must not be fetched by the bot at all.</p></article></body></html>")
+	}))
+	defer site.Close()
+	send := serveBot(t, slack, secret)
+	form := url.Values{"command": {"/takeaway"}, "text": {"add " + site.URL + "/notes.html"}, "user_id": {"UADMIN"}, "channel_id": {"C1"},
+		"team_id": {"T1"}, "trigger_id": {"trig-1"}, "response_url": {slack.URL + "/response/trig-1"}}.Encode()
+	send(form, "application/x-www-form-urlencoded")
+	refused, _ := slack.waitPost(t, 0, "could not add")
+	if !strings.Contains(refused, "inside the network") {
+		t.Errorf("the refusal does not say why: %s", refused)
+	}
+}
+
+// slidesPDF is a three-slide deck with a text layer.
+func slidesPDF(t *testing.T) []byte {
+	t.Helper()
+	doc := fpdf.New("L", "mm", "A4", "")
+	doc.SetTitle("Platform day at FOSDEM 2026 in Brussels", true)
+	for _, slide := range [][]string{
+		{"Platform day at FOSDEM 2026", "Notes on the platform engineering track"},
+		{"Golden paths", "- The platform team published seventeen golden paths in a year", "- Each one has an owner and a deprecation date"},
+		{"What adoption taught them", "- Templates nobody maintains are worse than none"},
+	} {
+		doc.AddPage()
+		doc.SetFont("Helvetica", "B", 24)
+		doc.CellFormat(0, 14, slide[0], "", 1, "", false, 0, "")
+		doc.SetFont("Helvetica", "", 14)
+		for _, l := range slide[1:] {
+			doc.CellFormat(0, 9, l, "", 1, "", false, 0, "")
+		}
+	}
+	var buf bytes.Buffer
+	if err := doc.Output(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
