@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -132,6 +133,11 @@ func (b *Bot) addUploaded(ctx context.Context, f eventFile, userID string) (Adde
 	if f.URLPrivateDownload == "" {
 		return AddedReport{}, errors.New("Slack sent no download address for the file")
 	}
+	if !b.slackHost(f.URLPrivateDownload) {
+		// The download carries the bot token: it goes to Slack only.
+		b.log.Warn("a file's download address is not Slack's; not fetched", "url", f.URLPrivateDownload)
+		return AddedReport{}, errors.New("the file's download address is not Slack's")
+	}
 	limit := b.library.MaxBytes()
 	if f.Size > limit {
 		return AddedReport{}, fmt.Errorf("%w (%s; the limit is %s)", errTooBig, size(f.Size), size(limit))
@@ -151,6 +157,20 @@ func (b *Bot) addUploaded(ctx context.Context, f eventFile, userID string) (Adde
 		return AddedReport{}, fmt.Errorf("the download from Slack broke off at %s of %s: nothing was added; upload it again", size(int64(len(buf.data))), size(f.Size))
 	}
 	return b.library.AddFile(ctx, fileLabel(f), buf.data, userID)
+}
+
+// slackHost tells whether a download address is Slack's (https on slack.com or
+// slack-files.com), or the configured API server's (tests, Slack-compatible servers).
+func (b *Bot) slackHost(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if api, err := url.Parse(b.cfg.APIURL); err == nil && b.cfg.APIURL != "" && api.Host == u.Host && api.Scheme == u.Scheme {
+		return true
+	}
+	h := strings.ToLower(u.Hostname())
+	return u.Scheme == "https" && (h == "slack.com" || strings.HasSuffix(h, ".slack.com") || h == "slack-files.com" || strings.HasSuffix(h, ".slack-files.com"))
 }
 
 // limitedBuffer collects a download and fails past its limit.
