@@ -16,16 +16,18 @@ import (
 
 const collectionName = "passages"
 
-// buildDense fills an in-memory chromem-go collection, from a snapshot when one matches the
-// corpus and the embedder, else by embedding every passage (and then writing the snapshot).
+// buildDense fills the dense side: one contiguous slab of unit vectors in corpus order (the
+// flat scan searches it) and an in-memory chromem-go collection holding the same slices (the
+// store of documents and snapshots). The vectors come from a snapshot when one matches the
+// corpus and the embedder, else from the previous index for unchanged passages (reuse, nil
+// when none), else from the embedder; a snapshot is written when any had to be embedded.
 // chromem-go's own on-disk mode is avoided: it can overwrite documents (32-bit file names) and
-// does not write atomically.
-//
-// reuse, when set, gives the vector an earlier index computed from the same text (nil when
-// there is none); only the other passages are embedded. It returns how many were.
-func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embedder, embedderID, dataDir string, log *slog.Logger, reuse func(context.Context, string) []float32) (*chromem.Collection, int, error) {
+// does not write atomically. It returns how many passages were embedded.
+func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embedder, embedderID, dataDir string, log *slog.Logger, reuse func(string) []float32) (*chromem.Collection, *flat, int, error) {
 	embedQuery := func(ctx context.Context, text string) ([]float32, error) { return emb.EmbedQuery(ctx, text) }
+	vecs := make([][]float32, len(c.Passages))
 	snapshot := ""
+	fromSnapshot := false
 	if dataDir != "" {
 		// The key covers the passages themselves (not only the report files, whose splitting
 		// may change between versions) and the embedder's identity.
@@ -35,37 +37,36 @@ func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embed
 			err := db.ImportFromReader(f, "")
 			f.Close()
 			if err == nil {
+				err = fmt.Errorf("the snapshot does not hold the %d passages", len(c.Passages))
 				if col := db.GetCollection(collectionName, embedQuery); col != nil && col.Count() == len(c.Passages) {
-					log.Info("dense index loaded from snapshot", "path", snapshot, "passages", col.Count())
-					return col, 0, nil
+					err = nil
+					for i, p := range c.Passages {
+						doc, e := col.GetByID(ctx, p.ID)
+						if e != nil {
+							err = e
+							break
+						}
+						vecs[i] = doc.Embedding
+					}
 				}
 			}
-			log.Warn("dense index snapshot unusable, re-embedding", "path", snapshot, "err", err)
+			if err == nil {
+				fromSnapshot = true
+				log.Info("dense index loaded from snapshot", "path", snapshot, "passages", len(c.Passages))
+			} else {
+				log.Warn("dense index snapshot unusable, re-embedding", "path", snapshot, "err", err)
+				clear(vecs)
+			}
 		}
-	}
-
-	db := chromem.NewDB()
-	col, err := db.CreateCollection(collectionName, map[string]string{"embedder": embedderID, "corpus": c.Hash()}, embedQuery)
-	if err != nil {
-		return nil, 0, fmt.Errorf("create dense collection: %w", err)
 	}
 	// Vectors already computed (same text, same embedder) are kept; the rest are embedded.
 	var todo []int
-	var kept []chromem.Document
 	for i, p := range c.Passages {
-		var v []float32
-		if reuse != nil {
-			v = reuse(ctx, p.ID)
+		if vecs[i] == nil && reuse != nil {
+			vecs[i] = reuse(p.ID)
 		}
-		if v == nil {
+		if vecs[i] == nil {
 			todo = append(todo, i)
-			continue
-		}
-		kept = append(kept, chromem.Document{ID: p.ID, Embedding: v, Content: p.ID})
-	}
-	if len(kept) > 0 {
-		if err := col.AddDocuments(ctx, kept, runtime.GOMAXPROCS(0)); err != nil {
-			return nil, 0, fmt.Errorf("add passages to dense index: %w", err)
 		}
 	}
 	const batch = 256
@@ -75,23 +76,47 @@ func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embed
 		for j, i := range part {
 			in[j] = texts[i]
 		}
-		vecs, err := emb.EmbedDocuments(ctx, in)
+		out, err := emb.EmbedDocuments(ctx, in)
 		if err != nil {
-			return nil, 0, fmt.Errorf("embed passages: %w", err)
+			return nil, nil, 0, fmt.Errorf("embed passages: %w", err)
 		}
-		if len(vecs) != len(part) {
-			return nil, 0, fmt.Errorf("embed passages: got %d vectors for %d passages", len(vecs), len(part))
+		if len(out) != len(part) {
+			return nil, nil, 0, fmt.Errorf("embed passages: got %d vectors for %d passages", len(out), len(part))
 		}
-		docs := make([]chromem.Document, len(part))
 		for j, i := range part {
-			p := c.Passages[i]
-			docs[j] = chromem.Document{ID: p.ID, Embedding: normalize(vecs[j]), Content: p.ID}
-		}
-		if err := col.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
-			return nil, 0, fmt.Errorf("add passages to dense index: %w", err)
+			vecs[i] = normalize(out[j])
 		}
 	}
-	if snapshot != "" {
+
+	// One slab, in corpus order; chromem-go keeps these slices as they are (they are unit
+	// length), so the vectors are held once.
+	f := &flat{ids: make([]string, len(c.Passages))}
+	if len(vecs) > 0 {
+		f.dim = len(vecs[0])
+	}
+	f.data = make([]float32, len(vecs)*f.dim)
+	for i, v := range vecs {
+		if len(v) != f.dim {
+			return nil, nil, 0, fmt.Errorf("embed passages: vectors of %d and %d dimensions", f.dim, len(v))
+		}
+		copy(f.row(i), v)
+		f.ids[i] = c.Passages[i].ID
+	}
+	db := chromem.NewDB()
+	col, err := db.CreateCollection(collectionName, map[string]string{"embedder": embedderID, "corpus": c.Hash()}, embedQuery)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("create dense collection: %w", err)
+	}
+	docs := make([]chromem.Document, len(c.Passages))
+	for i, p := range c.Passages {
+		docs[i] = chromem.Document{ID: p.ID, Embedding: f.row(i), Content: p.ID}
+	}
+	if len(docs) > 0 {
+		if err := col.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
+			return nil, nil, 0, fmt.Errorf("add passages to dense index: %w", err)
+		}
+	}
+	if snapshot != "" && !fromSnapshot {
 		if err := writeSnapshot(db, snapshot); err != nil {
 			log.Warn("could not save dense index snapshot", "path", snapshot, "err", err)
 		} else {
@@ -99,7 +124,7 @@ func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embed
 			removeStaleSnapshots(snapshot, log)
 		}
 	}
-	return col, len(todo), nil
+	return col, f, len(todo), nil
 }
 
 // writeSnapshot exports the database to a temporary file and renames it into place, so that a

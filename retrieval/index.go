@@ -54,6 +54,7 @@ type Index struct {
 	passages map[string]int // passage ID → position in corpus.Passages
 	reports  map[string]corpus.Report
 	dense    *chromem.Collection
+	flat     *flat // the dense vectors, searched
 	embedder Embedder
 	lex      *lexical
 	analyzer *text.Analyzer
@@ -88,6 +89,9 @@ type Index struct {
 	embedderID string
 	// denseKeys identify, per passage ID, the text its vector was computed from.
 	denseKeys map[string]string
+	// reportRow is, per passage row, the position of its report in corpus.Reports (the scope
+	// filter of the dense scan).
+	reportRow []int32
 }
 
 // Build indexes a corpus.
@@ -218,11 +222,19 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 	if prev != nil && prev.embedderID != embedderID {
 		prev = nil // vectors of another model are never mixed in
 	}
-	dense, embedded, err := buildDense(ctx, c, denseTexts, opts.Embedder, embedderID, opts.DataDir, opts.Logger, ix.reusable(prev))
+	dense, fl, embedded, err := buildDense(ctx, c, denseTexts, opts.Embedder, embedderID, opts.DataDir, opts.Logger, ix.reusable(prev))
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	ix.dense, ix.Reembedded, ix.Embedded = dense, embedded > 0, embedded
+	ix.dense, ix.flat, ix.Reembedded, ix.Embedded = dense, fl, embedded > 0, embedded
+	ix.reportRow = make([]int32, len(c.Passages))
+	reportNum := map[string]int32{}
+	for i, r := range c.Reports {
+		reportNum[r.ID] = int32(i)
+	}
+	for i, p := range c.Passages {
+		ix.reportRow[i] = reportNum[p.ReportID]
+	}
 	return ix, nil
 }
 
@@ -236,19 +248,19 @@ func prevHashEmbedder(prev *Index) (*HashEmbedder, bool) {
 }
 
 // reusable returns, for a passage of ix, the vector prev computed from the same text, if any.
-func (ix *Index) reusable(prev *Index) func(ctx context.Context, id string) []float32 {
+func (ix *Index) reusable(prev *Index) func(id string) []float32 {
 	if prev == nil {
 		return nil
 	}
-	return func(ctx context.Context, id string) []float32 {
+	return func(id string) []float32 {
 		if key, ok := prev.denseKeys[id]; !ok || key != ix.denseKeys[id] {
 			return nil
 		}
-		doc, err := prev.dense.GetByID(ctx, id)
-		if err != nil {
+		i, ok := prev.passages[id]
+		if !ok {
 			return nil
 		}
-		return doc.Embedding
+		return prev.flat.row(i)
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -336,52 +335,23 @@ func (ix *Index) scopeSet(reports []string) func(passageID string) bool {
 	}
 }
 
-// maxScopedScan is the size of a scope up to which its passages are compared one by one with
-// the question; larger scopes use chromem-go's scan and keep the hits inside the scope.
-const maxScopedScan = 20000
-
-// denseSearch returns the passages closest to the question vector, within the scope.
-func (ix *Index) denseSearch(ctx context.Context, vec []float32, reports []string) ([]chromem.Result, error) {
-	if len(reports) == 0 {
-		return ix.dense.QueryEmbedding(ctx, vec, min(candidates, ix.dense.Count()), nil, nil)
+// denseSearch returns the passages closest to the question vector, within the scope: an
+// exact scan of the flat vectors (the scope filters rows before their dot product).
+func (ix *Index) denseSearch(_ context.Context, vec []float32, reports []string) ([]chromem.Result, error) {
+	var keep func(row int) bool
+	if len(reports) > 0 {
+		allowed := make([]bool, len(ix.corpus.Reports))
+		for i, r := range ix.corpus.Reports {
+			allowed[i] = slices.Contains(reports, r.ID)
+		}
+		keep = func(row int) bool { return allowed[ix.reportRow[row]] }
 	}
-	var ids []string
-	for _, r := range reports {
-		ids = append(ids, ix.byReport[r]...)
+	ms := ix.flat.search(vec, candidates, keep)
+	out := make([]chromem.Result, len(ms))
+	for i, m := range ms {
+		out[i] = chromem.Result{ID: ix.flat.ids[m.row], Similarity: m.sim}
 	}
-	if len(ids) > maxScopedScan {
-		res, err := ix.dense.QueryEmbedding(ctx, vec, min(candidates*8, ix.dense.Count()), nil, nil)
-		if err != nil {
-			return nil, err
-		}
-		inScope := ix.scopeSet(reports)
-		out := res[:0]
-		for _, r := range res {
-			if inScope(r.ID) {
-				out = append(out, r)
-			}
-		}
-		return out, nil
-	}
-	out := make([]chromem.Result, 0, len(ids))
-	for _, id := range ids {
-		doc, err := ix.dense.GetByID(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		var dot float32
-		for i, x := range doc.Embedding {
-			dot += x * vec[i]
-		}
-		out = append(out, chromem.Result{ID: id, Similarity: dot})
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Similarity != out[j].Similarity {
-			return out[i].Similarity > out[j].Similarity
-		}
-		return out[i].ID < out[j].ID
-	})
-	return out[:min(len(out), candidates)], nil
+	return out, nil
 }
 
 // Known reports whether the corpus mentions a folded term (a word, a phrase, a CJK run).
