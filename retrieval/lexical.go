@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -125,6 +126,11 @@ type scored struct {
 // languages), plus their glossary translations into that field's language; and one on the
 // report metadata. Each field's analyzer stems the words the way that field was indexed.
 func (l *lexical) search(terms []string, translations map[string][]string, k int, reports []string) ([]scored, error) {
+	common, done, err := l.commonTerms()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	var qs []query.Query
 	fields := make([]string, 0, len(l.fields))
 	for f := range l.fields {
@@ -135,14 +141,9 @@ func (l *lexical) search(terms []string, translations map[string][]string, k int
 	for _, f := range fields {
 		analyzer := strings.TrimPrefix(f, "text_")
 		add := func(words []string, boost float64) {
-			if len(words) == 0 {
-				return
+			if q := l.match(strings.Join(words, " "), f, analyzer, boost, common); q != nil {
+				qs = append(qs, q)
 			}
-			mq := query.NewMatchQuery(strings.Join(words, " "))
-			mq.SetField(f)
-			mq.Analyzer = analyzer
-			mq.SetBoost(boost)
-			qs = append(qs, mq)
 		}
 		add(terms, 1)
 		// Glossary translations help a question reach another language, but weigh less than
@@ -164,11 +165,9 @@ func (l *lexical) search(terms []string, translations map[string][]string, k int
 		for _, l := range langs {
 			all = append(all, translations[l]...)
 		}
-		mq := query.NewMatchQuery(strings.Join(all, " "))
-		mq.SetField(metaField)
-		mq.Analyzer = "cjk"
-		mq.SetBoost(0.3)
-		qs = append(qs, mq)
+		if q := l.match(strings.Join(all, " "), metaField, "cjk", 0.3, common); q != nil {
+			qs = append(qs, q)
+		}
 	}
 	if len(qs) == 0 {
 		return nil, nil
@@ -211,3 +210,71 @@ func (l *lexical) search(terms []string, translations map[string][]string, k int
 }
 
 func (l *lexical) close() error { return l.index.Close() }
+
+// maxDocShare bounds what a query term may cost: a term found in more than this share of the
+// passages (of one field) is left out of the query. Its IDF is near zero, so it barely moves
+// the ranking, while its postings are the longest to read: at 100,000 passages the event words
+// of a header ("kubecon", "europe") or a preposition kept inside a glossary phrase made some
+// questions cost 40–60 ms.
+const maxDocShare = 0.25
+
+// commonTerms returns a test for the terms of a field found in more than maxDocShare of the
+// passages, on one reader of the index, and the function that releases the reader.
+func (l *lexical) commonTerms() (func(field, term string) bool, func(), error) {
+	adv, err := l.index.Advanced()
+	if err != nil {
+		return nil, nil, fmt.Errorf("full-text index: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, nil, fmt.Errorf("full-text index reader: %w", err)
+	}
+	n, err := r.DocCount()
+	if err != nil {
+		r.Close()
+		return nil, nil, fmt.Errorf("full-text index: %w", err)
+	}
+	limit := uint64(float64(n) * maxDocShare)
+	seen := map[string]bool{}
+	common := func(field, term string) bool {
+		key := field + "\x00" + term
+		if v, ok := seen[key]; ok {
+			return v
+		}
+		v := false
+		if tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, false, false, false); err == nil {
+			v = tfr.Count() > limit
+			tfr.Close()
+		}
+		seen[key] = v
+		return v
+	}
+	return common, func() { r.Close() }, nil
+}
+
+// match is Bleve's match query (text analysed, one term query per token, any may match, the
+// boost on each and on the whole), without the common terms; nil when no term is left.
+func (l *lexical) match(text, field, analyzer string, boost float64, common func(field, term string) bool) query.Query {
+	a := l.index.Mapping().AnalyzerNamed(analyzer)
+	if a == nil || strings.TrimSpace(text) == "" {
+		return nil
+	}
+	var tqs []query.Query
+	for _, tok := range a.Analyze([]byte(text)) {
+		term := string(tok.Term)
+		if common(field, term) {
+			continue
+		}
+		tq := query.NewTermQuery(term)
+		tq.SetField(field)
+		tq.SetBoost(boost)
+		tqs = append(tqs, tq)
+	}
+	if len(tqs) == 0 {
+		return nil
+	}
+	dq := query.NewDisjunctionQuery(tqs)
+	dq.SetMin(1)
+	dq.SetBoost(boost)
+	return dq
+}
