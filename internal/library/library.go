@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/takeaway-bot/takeaway/corpus"
@@ -38,6 +39,11 @@ type Library struct {
 	st       Store
 	loader   *corpus.Loader
 	maxBytes int64
+
+	// loaded keeps the documents of the last Entries call by content ID and load name, so that
+	// a change loads only the reports it adds, not every stored one again.
+	mu     sync.Mutex
+	loaded map[string]corpus.Document
 }
 
 // New returns a library over st; maxBytes ≤ 0 means DefaultMaxBytes.
@@ -132,21 +138,30 @@ func (l *Library) Entries(ctx context.Context, taken map[string]bool) (entries [
 	for id := range taken {
 		used[id] = true
 	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	loaded := make(map[string]corpus.Document, len(all))
 	for _, r := range all {
 		ext := path.Ext(r.Name)
 		base := strings.TrimSuffix(r.Name, ext)
 		if used[base] {
 			base += "-" + r.ID[:6]
 		}
-		doc, err := l.loader.Load(base+ext, r.Data, nil)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("stored report %s: %w", r.ID, err))
-			continue
+		key := r.ID + "\x00" + base + ext
+		doc, ok := l.loaded[key]
+		if !ok {
+			var err error
+			if doc, err = l.loader.Load(base+ext, r.Data, nil); err != nil {
+				errs = append(errs, fmt.Errorf("stored report %s: %w", r.ID, err))
+				continue
+			}
 		}
+		loaded[key] = doc
 		used[doc.Report.ID] = true
 		doc.Report.Source = r.Origin
 		entries = append(entries, entryOf(r, doc))
 	}
+	l.loaded = loaded
 	return entries, errs
 }
 
