@@ -397,7 +397,7 @@ func (l *Loader) LoadFS(fsys fs.FS, dir string) (docs []Document, errs []error) 
 			}
 			return nil
 		}
-		if d.Name() == ManifestName || !isReportFile(d.Name()) {
+		if d.Name() == ManifestName || !IsReportFile(d.Name()) {
 			return nil
 		}
 		data, err := fs.ReadFile(fsys, p)
@@ -464,7 +464,8 @@ func (l *Loader) LoadPaths(paths ...string) (docs []Document, errs []error) {
 	return docs, errs
 }
 
-func isReportFile(name string) bool {
+// IsReportFile tells whether a file name has a report extension (when walking folders).
+func IsReportFile(name string) bool {
 	switch strings.ToLower(path.Ext(name)) {
 	case ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf":
 		return true

@@ -117,8 +117,7 @@ func reportFiles(paths []string) (files []string, errs []error) {
 				}
 				return nil
 			}
-			switch strings.ToLower(filepath.Ext(path)) {
-			case ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf":
+			if corpus.IsReportFile(path) {
 				files = append(files, path)
 			}
 			return nil
