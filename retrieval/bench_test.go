@@ -94,12 +94,29 @@ func benchIndex(b *testing.B, n int) *Index {
 	} else {
 		c = syntheticCorpus(b, n)
 	}
-	ix, err := Build(context.Background(), c, Options{Languages: langs})
+	// As the product runs: with a data directory, the full-text index on disk.
+	dir, err := os.MkdirTemp("", "takeaway-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchDirs = append(benchDirs, dir)
+	ix, err := Build(context.Background(), c, Options{Languages: langs, DataDir: dir})
 	if err != nil {
 		b.Fatal(err)
 	}
 	benchIndexes[n] = ix
 	return ix
+}
+
+// benchDirs are the data directories of the benchmark indexes, removed after the run.
+var benchDirs []string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, d := range benchDirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
 }
 
 // BenchmarkBuild indexes the default corpus (dense + full text); passages/s is the build rate.
@@ -231,3 +248,30 @@ func BenchmarkMemory100k(b *testing.B) {
 		ix.Close()
 	}
 }
+
+// benchStartup measures a restart on n passages: Build on a data directory that already holds
+// the index (state, full-text index, dense snapshot) of the same corpus.
+func benchStartup(b *testing.B, n int) {
+	c := syntheticCorpus(b, n)
+	dir := b.TempDir()
+	ctx := context.Background()
+	ix, err := Build(ctx, c, Options{Languages: langs, DataDir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix.Close()
+	b.ResetTimer()
+	for b.Loop() {
+		ix, err := Build(ctx, c, Options{Languages: langs, DataDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if ix.Reembedded {
+			b.Fatal("the restart re-embedded")
+		}
+		ix.Close()
+	}
+}
+
+func BenchmarkStartup10k(b *testing.B)  { benchStartup(b, 10_000) }
+func BenchmarkStartup100k(b *testing.B) { benchStartup(b, 100_000) }

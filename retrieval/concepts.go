@@ -90,14 +90,14 @@ func (ix *Index) known(term string) bool {
 		rs := []rune(w)
 		if text.IsHanWord(rs) {
 			if len(rs) == 1 {
-				if !ix.vocab[w] {
+				if !ix.inVocab(w) {
 					return false
 				}
 				continue
 			}
 			found := 0
 			for i := 0; i+1 < len(rs); i++ {
-				if ix.vocab[string(rs[i:i+2])] {
+				if ix.inVocab(string(rs[i : i+2])) {
 					found++
 				}
 			}
@@ -106,7 +106,7 @@ func (ix *Index) known(term string) bool {
 			}
 			continue
 		}
-		if ix.vocab[w] || ix.vocab[stemKey(w)] {
+		if ix.inVocab(w) || ix.inVocab(stemKey(w)) {
 			continue
 		}
 		// "IPv4/IPv6", "dual-stack": known when every part is.
@@ -115,7 +115,7 @@ func (ix *Index) known(term string) bool {
 			return false
 		}
 		for _, p := range parts {
-			if !ix.vocab[p] && !ix.vocab[stemKey(p)] {
+			if !ix.inVocab(p) && !ix.inVocab(stemKey(p)) {
 				return false
 			}
 		}
@@ -162,13 +162,11 @@ func stemKey(w string) string {
 
 // buildVocab collects the folded words (and CJK bigrams, and word stems) of the corpus texts,
 // with the number of texts each occurs in.
-func buildVocab(texts [][]string) (map[string]bool, map[string]int) {
-	v := map[string]bool{}
+func buildVocab(texts [][]string) map[string]int {
 	df := map[string]int{}
 	for _, t := range texts {
 		seen := map[string]bool{}
 		add := func(k string) {
-			v[k] = true
 			if !seen[k] {
 				seen[k] = true
 				df[k]++
@@ -189,7 +187,7 @@ func buildVocab(texts [][]string) (map[string]bool, map[string]int) {
 			add(stemKey(w))
 		}
 	}
-	return v, df
+	return df
 }
 
 // centralPassages lists, for each report, its three most central passages: those whose words

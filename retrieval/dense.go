@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 
 	"github.com/philippgille/chromem-go"
 
@@ -23,7 +22,7 @@ const collectionName = "passages"
 // when none), else from the embedder; a snapshot is written when any had to be embedded.
 // chromem-go's own on-disk mode is avoided: it can overwrite documents (32-bit file names) and
 // does not write atomically. It returns how many passages were embedded.
-func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embedder, embedderID, dataDir string, log *slog.Logger, reuse func(string) []float32) (*chromem.Collection, *flat, int, error) {
+func buildDense(ctx context.Context, c *corpus.Corpus, key string, texts func() []string, emb Embedder, embedderID, dataDir string, log *slog.Logger, reuse func(string) []float32) (*chromem.Collection, *flat, int, error) {
 	embedQuery := func(ctx context.Context, text string) ([]float32, error) { return emb.EmbedQuery(ctx, text) }
 	vecs := make([][]float32, len(c.Passages))
 	snapshot := ""
@@ -31,7 +30,7 @@ func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embed
 	if dataDir != "" {
 		// The key covers the passages themselves (not only the report files, whose splitting
 		// may change between versions) and the embedder's identity.
-		snapshot = filepath.Join(dataDir, fmt.Sprintf("dense-%s-%s.gob.gz", shortHash(strings.Join(texts, "\x00")+"\x00"+idsOf(c)), shortHash(embedderID)))
+		snapshot = filepath.Join(dataDir, fmt.Sprintf("dense-%s-%s.gob", key, shortHash(embedderID)))
 		if f, err := os.Open(snapshot); err == nil {
 			db := chromem.NewDB()
 			err := db.ImportFromReader(f, "")
@@ -70,11 +69,15 @@ func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embed
 		}
 	}
 	const batch = 256
+	var all []string
+	if len(todo) > 0 {
+		all = texts()
+	}
 	for start := 0; start < len(todo); start += batch {
 		part := todo[start:min(start+batch, len(todo))]
 		in := make([]string, len(part))
 		for j, i := range part {
-			in[j] = texts[i]
+			in[j] = all[i]
 		}
 		out, err := emb.EmbedDocuments(ctx, in)
 		if err != nil {
@@ -120,8 +123,8 @@ func buildDense(ctx context.Context, c *corpus.Corpus, texts []string, emb Embed
 		if err := writeSnapshot(db, snapshot); err != nil {
 			log.Warn("could not save dense index snapshot", "path", snapshot, "err", err)
 		} else {
-			log.Info("dense index saved", "path", snapshot, "passages", len(texts))
-			removeStaleSnapshots(snapshot, log)
+			log.Info("dense index saved", "path", snapshot, "passages", len(c.Passages))
+			removeStale(dataDir, "dense-*.gob*", snapshot, log)
 		}
 	}
 	return col, f, len(todo), nil
@@ -138,7 +141,7 @@ func writeSnapshot(db *chromem.DB, path string) error {
 		return fmt.Errorf("create snapshot: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := db.ExportToWriter(tmp, true, "", collectionName); err != nil {
+	if err := db.ExportToWriter(tmp, false, "", collectionName); err != nil {
 		tmp.Close()
 		return fmt.Errorf("export dense index: %w", err)
 	}
@@ -175,28 +178,4 @@ func normalize(v []float32) []float32 {
 		out[i] = x * inv
 	}
 	return out
-}
-
-func idsOf(c *corpus.Corpus) string {
-	ids := make([]string, len(c.Passages))
-	for i, p := range c.Passages {
-		ids[i] = p.ID
-	}
-	return strings.Join(ids, "\x00")
-}
-
-// removeStaleSnapshots deletes the other snapshots of the data directory: they belong to an
-// earlier corpus or embedder and would only grow the directory.
-func removeStaleSnapshots(keep string, log *slog.Logger) {
-	old, err := filepath.Glob(filepath.Join(filepath.Dir(keep), "dense-*.gob.gz"))
-	if err != nil {
-		return
-	}
-	for _, f := range old {
-		if f != keep {
-			if err := os.Remove(f); err == nil {
-				log.Info("stale dense index snapshot removed", "path", f)
-			}
-		}
-	}
 }

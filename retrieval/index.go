@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/philippgille/chromem-go"
@@ -65,14 +68,13 @@ type Index struct {
 	// for the passages that carry any.
 	sectionNames map[string]map[string]bool
 	carriedNames map[string]map[string]bool
-	vocab        map[string]bool // folded words of the corpus
 	// properNouns are the folded words the reports write with a capital (not at the start of a
 	// sentence) nearly every time: names, whatever case a question types them in.
 	properNouns map[string]bool
 	// wordsByLen lists the corpus's Latin-script words by length in runes, for spelling
 	// corrections.
 	wordsByLen map[int][]string
-	df         map[string]int // passages each folded word occurs in
+	df         map[string]int // passages each folded word of the corpus occurs in (its vocabulary)
 	takeaway   []string       // IDs of take-away passages
 	// hasTakeaway tells which reports have take-away passages; central lists, for each
 	// report, its most central passages (for summaries of reports without take-aways).
@@ -87,8 +89,8 @@ type Index struct {
 	Reembedded bool
 	Embedded   int
 	embedderID string
-	// denseKeys identify, per passage ID, the text its vector was computed from.
-	denseKeys map[string]string
+	// denseKeys identify, per passage row, the text its vector was computed from.
+	denseKeys []string
 	// reportRow is, per passage row, the position of its report in corpus.Reports (the scope
 	// filter of the dense scan).
 	reportRow []int32
@@ -139,26 +141,11 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 	for _, r := range c.Reports {
 		headers[r.ID] = reportHeader(r, opts.Languages)
 	}
-	docs := make([]lexicalDoc, len(c.Passages))
-	denseTexts := make([]string, len(c.Passages))
 	for i, p := range c.Passages {
 		if _, dup := ix.passages[p.ID]; dup {
 			return nil, fmt.Errorf("build index: duplicate passage ID %s", p.ID)
 		}
 		ix.passages[p.ID] = i
-		r := ix.reports[p.ReportID]
-		carried := carriedContext(c.Passages, i)
-		// Han characters are indexed in one form (Japanese and Traditional as Simplified), the
-		// form questions are searched in; everything else as written.
-		docs[i] = lexicalDoc{ID: p.ID, Report: p.ReportID, Lang: p.Lang, Text: text.FoldHan(p.Section + "\n" + p.Text), Meta: text.FoldHan(headers[p.ReportID] + "\n" + p.Section + "\n" + carried)}
-		denseTexts[i] = r.Title + " · " + r.Event.City + " · " + p.Section + " · " + carried + "\n" + p.Text
-		ix.anchors[p.ID] = anchorTokens(p.Text)
-		if _, ok := ix.sectionNames[p.Section]; !ok {
-			ix.sectionNames[p.Section] = anchorTokens(p.Section)
-		}
-		if carried != "" {
-			ix.carriedNames[p.ID] = anchorTokens(carried)
-		}
 		if p.Takeaway {
 			ix.takeaway = append(ix.takeaway, p.ID)
 			ix.hasTakeaway[p.ReportID] = true
@@ -166,37 +153,35 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		ix.byReport[p.ReportID] = append(ix.byReport[p.ReportID], p.ID)
 	}
 
-	// The words of every passage are computed once, for the vocabulary and for centrality;
-	// a section's words once per section.
-	passageWords := make([][]string, len(c.Passages))
-	sectionWords := map[string][]string{}
-	vocabTexts := make([][]string, 0, len(c.Passages)+len(headers))
-	for i, p := range c.Passages {
-		passageWords[i] = text.Words(p.Text)
-		sw, ok := sectionWords[p.Section]
-		if !ok {
-			sw = text.Words(p.Section)
-			sectionWords[p.Section] = sw
+	// With a data directory, everything derived from the passages is kept under one key: the
+	// index state, the full-text index and the dense snapshot. A restart on the same corpus
+	// reads them instead of analysing every passage again.
+	key := ""
+	var st *indexState
+	if opts.DataDir != "" {
+		key = corpusKey(c, headers, opts.Languages)
+		st = loadState(opts.DataDir, key, len(c.Passages), opts.Logger)
+	}
+	saveNeeded := st == nil
+	var texts *passageTexts
+	prepared := func() *passageTexts {
+		if texts == nil {
+			texts = preparePassages(c, headers, ix.reports)
 		}
-		vocabTexts = append(vocabTexts, append(append([]string(nil), sw...), passageWords[i]...))
+		return texts
 	}
-	for _, id := range slices.Sorted(maps.Keys(headers)) {
-		vocabTexts = append(vocabTexts, text.Words(headers[id]))
+	if st == nil {
+		st = deriveState(c, headers, prepared())
 	}
-	ix.vocab, ix.df = buildVocab(vocabTexts)
-	ix.wordsByLen = map[int][]string{}
-	for w := range ix.vocab {
-		if rs := []rune(w); len(rs) >= 4 && !strings.HasSuffix(w, "~") && !text.IsHanWord(rs) && ix.df[w] > 0 {
-			ix.wordsByLen[len(rs)] = append(ix.wordsByLen[len(rs)], w)
-		}
-	}
-	for _, ws := range ix.wordsByLen {
-		sort.Strings(ws)
-	}
-	ix.central = centralPassages(c, passageWords, ix.df)
-	ix.properNouns = properNouns(c)
+	ix.applyState(st)
 
-	lex, err := newLexical(docs)
+	var lex *lexical
+	var err error
+	if opts.DataDir != "" {
+		lex, err = persistedLexical(opts.DataDir, key, len(c.Passages), fieldsOf(c), func() []lexicalDoc { return prepared().lexical }, opts.Logger)
+	} else {
+		lex, err = newLexical(prepared().lexical, "")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
@@ -205,28 +190,41 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 	embedderID := opts.EmbedderID
 	prev := opts.Previous
 	if opts.Embedder == nil {
-		if he, ok := prevHashEmbedder(prev); ok {
-			opts.Embedder, embedderID = he, he.ID()
+		var he *HashEmbedder
+		if p, ok := prevHashEmbedder(prev); ok {
+			he = p
+		} else if st.Embedder != nil && st.Embedder.Dim == opts.Dim {
+			he = st.Embedder.embedder()
 		} else {
-			he := NewHashEmbedder(opts.Dim, denseTexts)
-			opts.Embedder, embedderID = he, he.ID()
+			he = NewHashEmbedder(opts.Dim, prepared().dense)
 		}
+		if st.Embedder == nil || st.Embedder.FitHash != he.fitHash || st.Embedder.Dim != he.dim {
+			st.Embedder, saveNeeded = he.state(), true
+		}
+		opts.Embedder, embedderID = he, he.ID()
 	} else if embedderID == "" {
+		ix.lex.close()
 		return nil, errors.New("build index: a custom embedder needs an EmbedderID")
 	}
 	ix.embedder, ix.embedderID = opts.Embedder, embedderID
-	ix.denseKeys = make(map[string]string, len(c.Passages))
-	for i, p := range c.Passages {
-		ix.denseKeys[p.ID] = shortHash(denseTexts[i])
-	}
 	if prev != nil && prev.embedderID != embedderID {
 		prev = nil // vectors of another model are never mixed in
 	}
-	dense, fl, embedded, err := buildDense(ctx, c, denseTexts, opts.Embedder, embedderID, opts.DataDir, opts.Logger, ix.reusable(prev))
+	dense, fl, embedded, err := buildDense(ctx, c, key, func() []string { return prepared().dense }, opts.Embedder, embedderID, opts.DataDir, opts.Logger, ix.reusable(prev))
 	if err != nil {
+		ix.lex.close()
 		return nil, fmt.Errorf("build index: %w", err)
 	}
 	ix.dense, ix.flat, ix.Reembedded, ix.Embedded = dense, fl, embedded > 0, embedded
+	if opts.DataDir != "" {
+		if saveNeeded {
+			if err := saveState(opts.DataDir, key, st); err != nil {
+				opts.Logger.Warn("could not save the index state", "dir", opts.DataDir, "err", err)
+			}
+		}
+		removeStale(opts.DataDir, "state-*.gob", statePath(opts.DataDir, key), opts.Logger)
+		removeStale(opts.DataDir, "lexical-*", filepath.Join(opts.DataDir, "lexical-"+key), opts.Logger)
+	}
 	ix.reportRow = make([]int32, len(c.Passages))
 	reportNum := map[string]int32{}
 	for i, r := range c.Reports {
@@ -236,6 +234,120 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		ix.reportRow[i] = reportNum[p.ReportID]
 	}
 	return ix, nil
+}
+
+// passageTexts are the texts Build makes of each passage: its full-text document, the text its
+// vector is computed from, the context carried from the passage before it and its words.
+type passageTexts struct {
+	lexical []lexicalDoc
+	dense   []string
+	carried []string
+	words   [][]string
+}
+
+// preparePassages makes the texts of every passage, split across cores.
+func preparePassages(c *corpus.Corpus, headers map[string]string, reports map[string]corpus.Report) *passageTexts {
+	n := len(c.Passages)
+	t := &passageTexts{lexical: make([]lexicalDoc, n), dense: make([]string, n), carried: make([]string, n), words: make([][]string, n)}
+	parallelFor(n, func(i int) {
+		p := c.Passages[i]
+		r := reports[p.ReportID]
+		carried := carriedContext(c.Passages, i)
+		// Han characters are indexed in one form (Japanese and Traditional as Simplified), the
+		// form questions are searched in; everything else as written.
+		t.lexical[i] = lexicalDoc{ID: p.ID, Report: p.ReportID, Lang: p.Lang, Text: text.FoldHan(p.Section + "\n" + p.Text), Meta: text.FoldHan(headers[p.ReportID] + "\n" + p.Section + "\n" + carried)}
+		t.dense[i] = r.Title + " · " + r.Event.City + " · " + p.Section + " · " + carried + "\n" + p.Text
+		t.carried[i] = carried
+		t.words[i] = text.Words(p.Text)
+	})
+	return t
+}
+
+// deriveState computes what the index knows of the passages besides its search structures.
+func deriveState(c *corpus.Corpus, headers map[string]string, t *passageTexts) *indexState {
+	n := len(c.Passages)
+	st := &indexState{Format: stateFormat, Anchors: make([][]string, n), DenseKeys: make([]string, n), SectionNames: map[string][]string{}, CarriedNames: map[string][]string{}}
+	parallelFor(n, func(i int) {
+		st.Anchors[i] = setToSlice(anchorTokens(c.Passages[i].Text))
+		st.DenseKeys[i] = shortHash(t.dense[i])
+	})
+	// The words of a section are computed once per section.
+	sectionWords := map[string][]string{}
+	vocabTexts := make([][]string, 0, n+len(headers))
+	for i, p := range c.Passages {
+		sw, ok := sectionWords[p.Section]
+		if !ok {
+			sw = text.Words(p.Section)
+			sectionWords[p.Section] = sw
+			st.SectionNames[p.Section] = setToSlice(anchorTokens(p.Section))
+		}
+		if t.carried[i] != "" {
+			st.CarriedNames[p.ID] = setToSlice(anchorTokens(t.carried[i]))
+		}
+		vocabTexts = append(vocabTexts, append(append([]string(nil), sw...), t.words[i]...))
+	}
+	for _, id := range slices.Sorted(maps.Keys(headers)) {
+		vocabTexts = append(vocabTexts, text.Words(headers[id]))
+	}
+	st.DF = buildVocab(vocabTexts)
+	st.Central = centralPassages(c, t.words, st.DF)
+	st.ProperNouns = setToSlice(properNouns(c))
+	return st
+}
+
+// applyState installs a derived (or persisted) state in the index.
+func (ix *Index) applyState(st *indexState) {
+	c := ix.corpus
+	for i, p := range c.Passages {
+		ix.anchors[p.ID] = sliceToSet(st.Anchors[i])
+	}
+	for s, names := range st.SectionNames {
+		ix.sectionNames[s] = sliceToSet(names)
+	}
+	for id, names := range st.CarriedNames {
+		ix.carriedNames[id] = sliceToSet(names)
+	}
+	ix.df, ix.central, ix.denseKeys = st.DF, st.Central, st.DenseKeys
+	ix.properNouns = sliceToSet(st.ProperNouns)
+	// The corpus's Latin-script words by length, for spelling corrections.
+	ix.wordsByLen = map[int][]string{}
+	for w := range ix.df {
+		if rs := []rune(w); len(rs) >= 4 && !strings.HasSuffix(w, "~") && !text.IsHanWord(rs) {
+			ix.wordsByLen[len(rs)] = append(ix.wordsByLen[len(rs)], w)
+		}
+	}
+	for _, ws := range ix.wordsByLen {
+		sort.Strings(ws)
+	}
+}
+
+// inVocab tells whether a folded word (or stem key, or CJK bigram) occurs in the corpus.
+func (ix *Index) inVocab(w string) bool {
+	_, ok := ix.df[w]
+	return ok
+}
+
+// parallelFor calls f for 0..n-1, split across cores in contiguous ranges.
+func parallelFor(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/256))
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	per := (n + workers - 1) / workers
+	for start := 0; start < n; start += per {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				f(i)
+			}
+		}(start, min(start+per, n))
+	}
+	wg.Wait()
 }
 
 // prevHashEmbedder is the built-in embedder of the previous index, if it used one.
@@ -253,11 +365,8 @@ func (ix *Index) reusable(prev *Index) func(id string) []float32 {
 		return nil
 	}
 	return func(id string) []float32 {
-		if key, ok := prev.denseKeys[id]; !ok || key != ix.denseKeys[id] {
-			return nil
-		}
 		i, ok := prev.passages[id]
-		if !ok {
+		if !ok || prev.denseKeys[i] != ix.denseKeys[ix.passages[id]] {
 			return nil
 		}
 		return prev.flat.row(i)

@@ -61,7 +61,8 @@ type lexicalDoc struct {
 	Lang   string
 }
 
-func newLexical(docs []lexicalDoc) (*lexical, error) {
+// newLexical indexes the passages in memory (path "") or in the directory path.
+func newLexical(docs []lexicalDoc, path string) (*lexical, error) {
 	im := mapping.NewIndexMapping()
 	dm := mapping.NewDocumentStaticMapping()
 	fields := map[string]bool{}
@@ -93,8 +94,10 @@ func newLexical(docs []lexicalDoc) (*lexical, error) {
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
 
-	// scorch is what gives BM25; bleve.NewMemOnly would silently stay with TF-IDF.
-	idx, err := bleve.NewUsing("", im, scorch.Name, scorch.Name, nil)
+	// scorch is what gives BM25; bleve.NewMemOnly would silently stay with TF-IDF. Each batch
+	// waits until its segment is written (scorch's default, not unsafe_batch), so a closed
+	// on-disk index holds every passage.
+	idx, err := bleve.NewUsing(path, im, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("create full-text index: %w", err)
 	}
@@ -102,16 +105,19 @@ func newLexical(docs []lexicalDoc) (*lexical, error) {
 	for _, d := range docs {
 		doc := map[string]any{fieldFor(d.Lang): d.Text, metaField: d.Meta, reportField: d.Report}
 		if err := batch.Index(d.ID, doc); err != nil {
+			idx.Close()
 			return nil, fmt.Errorf("index passage %s: %w", d.ID, err)
 		}
 		if batch.Size() >= 2000 {
 			if err := idx.Batch(batch); err != nil {
+				idx.Close()
 				return nil, fmt.Errorf("index batch: %w", err)
 			}
 			batch = idx.NewBatch()
 		}
 	}
 	if err := idx.Batch(batch); err != nil {
+		idx.Close()
 		return nil, fmt.Errorf("index batch: %w", err)
 	}
 	return &lexical{index: idx, fields: fields}, nil

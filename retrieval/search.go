@@ -305,7 +305,7 @@ func sqrt(x float64) float64 { return math.Sqrt(x) }
 func (ix *Index) questionNames(question string) map[string]float64 {
 	out := map[string]float64{}
 	for n := range text.NameTokens(question) {
-		if ix.vocab[n] {
+		if ix.inVocab(n) {
 			out[n] = ix.idf([]string{n})
 		}
 	}
@@ -365,7 +365,7 @@ func (ix *Index) withCorrections(terms []string) []string {
 	for _, t := range terms {
 		t = text.Fold(t)
 		rs := []rune(t)
-		if len(rs) < 5 || text.IsHanWord(rs) || ix.vocab[t] || ix.vocab[stemKey(t)] || strings.ContainsAny(t, "0123456789") {
+		if len(rs) < 5 || text.IsHanWord(rs) || ix.inVocab(t) || ix.inVocab(stemKey(t)) || strings.ContainsAny(t, "0123456789") {
 			continue
 		}
 		if c := ix.closestWord(t); c != "" {
