@@ -130,14 +130,16 @@ type scored struct {
 
 // search runs one query per language field: the question's content words (names bridge
 // languages), plus their glossary translations into that field's language; and one on the
-// report metadata. Each field's analyzer stems the words the way that field was indexed.
+// report metadata. Each field's analyzer stems the words the way that field was indexed. What
+// a query may read is bounded (see maxPostings): its rarest terms are kept, its commonest left
+// out, so that no question costs much more than another whatever its glossary expansion.
 func (l *lexical) search(terms []string, translations map[string][]string, k int, reports []string) ([]scored, error) {
-	common, done, err := l.commonTerms()
+	df, done, err := l.docFreqs()
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	var qs []query.Query
+	var groups []clauseGroup
 	fields := make([]string, 0, len(l.fields))
 	for f := range l.fields {
 		fields = append(fields, f)
@@ -146,18 +148,13 @@ func (l *lexical) search(terms []string, translations map[string][]string, k int
 	sort.Strings(fields)
 	for _, f := range fields {
 		analyzer := strings.TrimPrefix(f, "text_")
-		add := func(words []string, boost float64) {
-			if q := l.match(strings.Join(words, " "), f, analyzer, boost, common); q != nil {
-				qs = append(qs, q)
-			}
-		}
-		add(terms, 1)
+		groups = append(groups, l.analyze(terms, f, analyzer, 1))
 		// Glossary translations help a question reach another language, but weigh less than
 		// the question's own words, so that many inflected forms of one word do not drown a name.
 		if analyzer == "cjk" {
-			add(append(append([]string(nil), translations["zh"]...), translations["ja"]...), translationBoost)
+			groups = append(groups, l.analyze(append(append([]string(nil), translations["zh"]...), translations["ja"]...), f, analyzer, translationBoost))
 		} else {
-			add(translations[analyzer], translationBoost)
+			groups = append(groups, l.analyze(translations[analyzer], f, analyzer, translationBoost))
 		}
 	}
 	if len(terms) > 0 {
@@ -171,10 +168,9 @@ func (l *lexical) search(terms []string, translations map[string][]string, k int
 		for _, l := range langs {
 			all = append(all, translations[l]...)
 		}
-		if q := l.match(strings.Join(all, " "), metaField, "cjk", 0.3, common); q != nil {
-			qs = append(qs, q)
-		}
+		groups = append(groups, l.analyze(all, metaField, "cjk", 0.3))
 	}
+	qs := boundedQueries(groups, df)
 	if len(qs) == 0 {
 		return nil, nil
 	}
@@ -191,9 +187,39 @@ func (l *lexical) search(terms []string, translations map[string][]string, k int
 		filter.SetBoost(0) // the filter selects; it does not score
 		q = query.NewConjunctionQuery([]query.Query{q, filter})
 	}
-	// Twice as many as asked are read, so that passages tied at the cut are all seen.
-	req := bleve.NewSearchRequestOptions(q, 2*k, 0, false)
-	req.SortBy([]string{"-_score", "_id"})
+	// Twice as many as asked are read, by score alone (ordering every match by ID as well
+	// would make Bleve load the ID of each). When passages tied with the k-th reach the end
+	// of what was read, more are read, then, if they still do, every match is ordered by
+	// score and ID: which of the tied passages are kept never depends on the index's
+	// internal order.
+	if k <= 0 {
+		return nil, nil
+	}
+	for _, window := range []int{2 * k, 16 * k} {
+		hits, err := l.top(q, window, false)
+		if err != nil {
+			return nil, err
+		}
+		if len(hits) < window || roundScore(hits[len(hits)-1].score) != roundScore(hits[k-1].score) {
+			return hits[:min(k, len(hits))], nil
+		}
+	}
+	hits, err := l.top(q, 2*k, true)
+	if err != nil {
+		return nil, err
+	}
+	return hits[:min(k, len(hits))], nil
+}
+
+// top runs q for its n best passages, by descending score then passage ID. Scores that are
+// equal in exact arithmetic can differ in their last bit between two builds of the same
+// corpus (Bleve sums the parts of a disjunction in an order that varies), so they are compared
+// to twelve decimals.
+func (l *lexical) top(q query.Query, n int, byID bool) ([]scored, error) {
+	req := bleve.NewSearchRequestOptions(q, n, 0, false)
+	if byID {
+		req.SortBy([]string{"-_score", "_id"})
+	}
 	res, err := l.index.Search(req)
 	if err != nil {
 		return nil, fmt.Errorf("full-text search: %w", err)
@@ -202,18 +228,17 @@ func (l *lexical) search(terms []string, translations map[string][]string, k int
 	for i, h := range res.Hits {
 		out[i] = scored{id: h.ID, score: h.Score}
 	}
-	// Equal scores are ordered by passage ID. Scores that are equal in exact arithmetic can
-	// differ in their last bit between two builds of the same corpus (Bleve sums the parts of
-	// a disjunction in an order that varies), so they are compared to twelve decimals.
 	sort.SliceStable(out, func(i, j int) bool {
-		qi, qj := math.Round(out[i].score*1e12), math.Round(out[j].score*1e12)
+		qi, qj := roundScore(out[i].score), roundScore(out[j].score)
 		if qi != qj {
 			return qi > qj
 		}
 		return out[i].id < out[j].id
 	})
-	return out[:min(k, len(out))], nil
+	return out, nil
 }
+
+func roundScore(s float64) float64 { return math.Round(s * 1e12) }
 
 func (l *lexical) close() error { return l.index.Close() }
 
@@ -224,9 +249,15 @@ func (l *lexical) close() error { return l.index.Close() }
 // questions cost 40–60 ms.
 const maxDocShare = 0.25
 
-// commonTerms returns a test for the terms of a field found in more than maxDocShare of the
-// passages, on one reader of the index, and the function that releases the reader.
-func (l *lexical) commonTerms() (func(field, term string) bool, func(), error) {
+// maxPostings bounds the postings one question's full-text query reads (the sum of its terms'
+// document frequencies), which is what its cost grows with. Terms are taken rarest first
+// until the bound: the ones left out are the commonest, whose IDF moves the ranking least. At
+// the size of a team's corpus (a few thousand passages) no question comes near it.
+const maxPostings = 60_000
+
+// docFreqs returns the document frequency of a term in a field, on one reader of the index,
+// and the function that releases the reader.
+func (l *lexical) docFreqs() (func(field, term string) uint64, func(), error) {
 	adv, err := l.index.Advanced()
 	if err != nil {
 		return nil, nil, fmt.Errorf("full-text index: %w", err)
@@ -235,52 +266,108 @@ func (l *lexical) commonTerms() (func(field, term string) bool, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("full-text index reader: %w", err)
 	}
+	seen := map[string]uint64{}
+	df := func(field, term string) uint64 {
+		key := field + "\x00" + term
+		if v, ok := seen[key]; ok {
+			return v
+		}
+		var v uint64
+		if tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, false, false, false); err == nil {
+			v = tfr.Count()
+			tfr.Close()
+		}
+		seen[key] = v
+		return v
+	}
 	n, err := r.DocCount()
 	if err != nil {
 		r.Close()
 		return nil, nil, fmt.Errorf("full-text index: %w", err)
 	}
 	limit := uint64(float64(n) * maxDocShare)
-	seen := map[string]bool{}
-	common := func(field, term string) bool {
-		key := field + "\x00" + term
-		if v, ok := seen[key]; ok {
+	bounded := func(field, term string) uint64 {
+		if v := df(field, term); v <= limit {
 			return v
 		}
-		v := false
-		if tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, false, false, false); err == nil {
-			v = tfr.Count() > limit
-			tfr.Close()
-		}
-		seen[key] = v
-		return v
+		return math.MaxUint64 // too common to be worth reading
 	}
-	return common, func() { r.Close() }, nil
+	return bounded, func() { r.Close() }, nil
 }
 
-// match is Bleve's match query (text analysed, one term query per token, any may match, the
-// boost on each and on the whole), without the common terms; nil when no term is left.
-func (l *lexical) match(text, field, analyzer string, boost float64, common func(field, term string) bool) query.Query {
+// clauseGroup is what Bleve's match query makes of one text: its analysed terms, one term
+// query each, any of which may match, the boost on each and on the whole.
+type clauseGroup struct {
+	field string
+	boost float64
+	terms []string
+}
+
+// analyze analyses words with a field's analyzer.
+func (l *lexical) analyze(words []string, field, analyzer string, boost float64) clauseGroup {
+	g := clauseGroup{field: field, boost: boost}
+	text := strings.Join(words, " ")
 	a := l.index.Mapping().AnalyzerNamed(analyzer)
 	if a == nil || strings.TrimSpace(text) == "" {
-		return nil
+		return g
 	}
-	var tqs []query.Query
 	for _, tok := range a.Analyze([]byte(text)) {
-		term := string(tok.Term)
-		if common(field, term) {
+		g.terms = append(g.terms, string(tok.Term))
+	}
+	return g
+}
+
+// boundedQueries makes one disjunction per group of the terms that fit in maxPostings, taken
+// rarest first (ties in the order they were asked).
+func boundedQueries(groups []clauseGroup, df func(field, term string) uint64) []query.Query {
+	type clause struct {
+		group, pos int
+		df         uint64
+	}
+	var all []clause
+	keep := make([][]bool, len(groups))
+	for gi, g := range groups {
+		keep[gi] = make([]bool, len(g.terms))
+		for pi, t := range g.terms {
+			switch d := df(g.field, t); d {
+			case math.MaxUint64: // too common
+			case 0:
+				// Terms the field does not hold read nothing; they stay, as in Bleve's match
+				// query, where they count in the share of terms a passage matches.
+				keep[gi][pi] = true
+			default:
+				all = append(all, clause{gi, pi, d})
+			}
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].df < all[j].df })
+	var read uint64
+	for i, c := range all {
+		if i > 0 && read+c.df > maxPostings {
+			break
+		}
+		read += c.df
+		keep[c.group][c.pos] = true
+	}
+	var qs []query.Query
+	for gi, g := range groups {
+		var tqs []query.Query
+		for pi, t := range g.terms {
+			if keep[gi][pi] {
+				tq := query.NewTermQuery(t)
+				tq.SetField(g.field)
+				tq.SetBoost(g.boost)
+				tqs = append(tqs, tq)
+			}
+		}
+		if len(tqs) == 0 {
 			continue
 		}
-		tq := query.NewTermQuery(term)
-		tq.SetField(field)
-		tq.SetBoost(boost)
-		tqs = append(tqs, tq)
+		dq := query.NewDisjunctionQuery(tqs)
+		dq.SetMin(1)
+		dq.SetBoost(g.boost)
+		qs = append(qs, dq)
 	}
-	if len(tqs) == 0 {
-		return nil
-	}
-	dq := query.NewDisjunctionQuery(tqs)
-	dq.SetMin(1)
-	dq.SetBoost(boost)
-	return dq
+	return qs
 }
+
