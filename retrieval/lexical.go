@@ -370,4 +370,3 @@ func boundedQueries(groups []clauseGroup, df func(field, term string) uint64) []
 	}
 	return qs
 }
-
