@@ -1,5 +1,5 @@
 # One entry point for the checks; CI runs the same through .ci/run.
-.PHONY: test check bench eval fmt
+.PHONY: test check bench search-table eval fmt
 
 test:
 	go test -race ./...
@@ -9,6 +9,13 @@ check:
 
 bench:
 	go test -run '^$$' -bench . -benchtime 3s -timeout 30m ./retrieval ./internal/answer ./bot
+
+# The README's search table, regenerated from a run of the search and restart benchmarks at
+# every size (the 1M index takes about 15 minutes to build and 9 GB while it builds).
+search-table:
+	mkdir -p bench
+	go test -run '^$$' -bench 'Search|Startup' -benchtime 384x -timeout 100m ./retrieval | tee bench/search.txt
+	go run ./internal/benchtable -in bench/search.txt -readme README.md -date $$(date +%F)
 
 # Every case set: the 30 original and 70 realistic development cases, our own development cases,
 # and the held-out sets (own_holdout, own_reports_holdout) that are only ever measured, never tuned on.

@@ -102,13 +102,18 @@ func benchIndex(b *testing.B, n int) *Index {
 		b.Fatal(err)
 	}
 	benchDirs = append(benchDirs, dir)
+	start := time.Now()
 	ix, err := Build(context.Background(), c, Options{Languages: langs, DataDir: dir})
 	if err != nil {
 		b.Fatal(err)
 	}
+	benchBuilt[n] = time.Since(start)
 	benchIndexes[n] = ix
 	return ix
 }
+
+// benchBuilt is how long each benchmark index took to build.
+var benchBuilt = map[int]time.Duration{}
 
 // benchDirs are the data directories of the benchmark indexes, removed after the run.
 var benchDirs []string
@@ -188,6 +193,13 @@ func benchSearch(b *testing.B, n int, mode string) {
 			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 		}
+		// The resident set of the process holding the index (and its corpus), and the time
+		// the index took to build.
+		debug.FreeOSMemory()
+		b.ReportMetric(residentMB(), "rss-MB")
+		benchMu.Lock()
+		b.ReportMetric(benchBuilt[n].Seconds(), "build-s")
+		benchMu.Unlock()
 	}()
 	for b.Loop() {
 		q := questions[i%len(questions)]
@@ -236,6 +248,10 @@ func BenchmarkSearch10kLexical(b *testing.B)  { benchSearch(b, 10_000, "lexical"
 func BenchmarkSearch100k(b *testing.B)        { benchSearch(b, 100_000, "hybrid") }
 func BenchmarkSearch100kDense(b *testing.B)   { benchSearch(b, 100_000, "dense") }
 func BenchmarkSearch100kLexical(b *testing.B) { benchSearch(b, 100_000, "lexical") }
+func BenchmarkSearch1M(b *testing.B)          { benchSearch(b, 1_000_000, "hybrid") }
+func BenchmarkSearch1MFlat(b *testing.B)      { benchSearch(b, 1_000_000, "flat") }
+func BenchmarkSearch1MDense(b *testing.B)     { benchSearch(b, 1_000_000, "dense") }
+func BenchmarkSearch1MLexical(b *testing.B)   { benchSearch(b, 1_000_000, "lexical") }
 
 // residentMB reads the process's resident set size (Linux), or 0 elsewhere.
 func residentMB() float64 {
@@ -252,16 +268,17 @@ func residentMB() float64 {
 	return 0
 }
 
-// BenchmarkMemory100k reports the live heap held by an index of 100,000 passages (and its
-// corpus), after a garbage collection.
-func BenchmarkMemory100k(b *testing.B) {
+// benchMemory reports the live heap and the resident set of an index of n passages (and its
+// corpus) built as the product builds it, with a data directory, after a garbage collection;
+// and the build rate.
+func benchMemory(b *testing.B, n int) {
 	for b.Loop() {
-		c := syntheticCorpus(b, 100_000)
+		c := syntheticCorpus(b, n)
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
 		start := time.Now()
-		ix, err := Build(context.Background(), c, Options{Languages: langs})
+		ix, err := Build(context.Background(), c, Options{Languages: langs, DataDir: b.TempDir()})
 		b.ReportMetric(float64(len(c.Passages))/time.Since(start).Seconds(), "passages/s")
 		if err != nil {
 			b.Fatal(err)
@@ -273,9 +290,12 @@ func BenchmarkMemory100k(b *testing.B) {
 		b.ReportMetric(residentMB(), "rss-MB") // resident once garbage is returned to the OS
 		b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/(1<<20), "index-MB")
 		runtime.KeepAlive(ix)
+		runtime.KeepAlive(c)
 		ix.Close()
 	}
 }
+
+func BenchmarkMemory100k(b *testing.B) { benchMemory(b, 100_000) }
 
 // benchStartup measures a restart on n passages: Build on a data directory that already holds
 // the index (state, full-text index, dense snapshot) of the same corpus.

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 
 	"github.com/philippgille/chromem-go"
 
@@ -110,13 +109,11 @@ func buildDense(ctx context.Context, c *corpus.Corpus, key string, texts func() 
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("create dense collection: %w", err)
 	}
-	docs := make([]chromem.Document, len(c.Passages))
+	// One at a time: AddDocuments starts a goroutine per document at once, and a million
+	// goroutines, even short-lived, leave their descriptors in the runtime for good.
 	for i, p := range c.Passages {
-		docs[i] = chromem.Document{ID: p.ID, Embedding: f.row(i), Content: p.ID}
-	}
-	if len(docs) > 0 {
-		if err := col.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
-			return nil, nil, 0, fmt.Errorf("add passages to dense index: %w", err)
+		if err := col.AddDocument(ctx, chromem.Document{ID: p.ID, Embedding: f.row(i), Content: p.ID}); err != nil {
+			return nil, nil, 0, fmt.Errorf("add passage %s to dense index: %w", p.ID, err)
 		}
 	}
 	if snapshot != "" && !fromSnapshot {

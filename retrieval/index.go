@@ -62,12 +62,12 @@ type Index struct {
 	lex      *lexical
 	analyzer *text.Analyzer
 	langs    []string
-	anchors  map[string]map[string]bool // passage ID → anchor tokens (names, numbers)
+	anchors  []nameSet // per passage row: its anchor tokens (names, numbers)
 	// A passage answers to names beyond its own anchors: its section's (the talk and its
 	// speaker), kept once per section, and those carried from the passage before it, kept only
 	// for the passages that carry any.
-	sectionNames map[string]map[string]bool
-	carriedNames map[string]map[string]bool
+	sectionNames map[string]nameSet
+	carriedNames map[string]nameSet
 	// properNouns are the folded words the reports write with a capital (not at the start of a
 	// sentence) nearly every time: names, whatever case a question types them in.
 	properNouns map[string]bool
@@ -126,9 +126,8 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 		reports:      map[string]corpus.Report{},
 		analyzer:     analyzer,
 		langs:        opts.Languages,
-		anchors:      make(map[string]map[string]bool, len(c.Passages)),
-		sectionNames: map[string]map[string]bool{},
-		carriedNames: map[string]map[string]bool{},
+		sectionNames: map[string]nameSet{},
+		carriedNames: map[string]nameSet{},
 		log:          opts.Logger,
 		byReport:     map[string][]string{},
 		hasTakeaway:  map[string]bool{},
@@ -266,9 +265,9 @@ func preparePassages(c *corpus.Corpus, headers map[string]string, reports map[st
 // deriveState computes what the index knows of the passages besides its search structures.
 func deriveState(c *corpus.Corpus, headers map[string]string, t *passageTexts) *indexState {
 	n := len(c.Passages)
-	st := &indexState{Format: stateFormat, Anchors: make([][]string, n), DenseKeys: make([]string, n), SectionNames: map[string][]string{}, CarriedNames: map[string][]string{}}
+	st := &indexState{Format: stateFormat, Anchors: make([]nameSet, n), DenseKeys: make([]string, n), SectionNames: map[string]nameSet{}, CarriedNames: map[string]nameSet{}}
 	parallelFor(n, func(i int) {
-		st.Anchors[i] = setToSlice(anchorTokens(c.Passages[i].Text))
+		st.Anchors[i] = newNameSet(anchorTokens(c.Passages[i].Text))
 		st.DenseKeys[i] = shortHash(t.dense[i])
 	})
 	// The words of a section are computed once per section.
@@ -279,10 +278,10 @@ func deriveState(c *corpus.Corpus, headers map[string]string, t *passageTexts) *
 		if !ok {
 			sw = text.Words(p.Section)
 			sectionWords[p.Section] = sw
-			st.SectionNames[p.Section] = setToSlice(anchorTokens(p.Section))
+			st.SectionNames[p.Section] = newNameSet(anchorTokens(p.Section))
 		}
 		if t.carried[i] != "" {
-			st.CarriedNames[p.ID] = setToSlice(anchorTokens(t.carried[i]))
+			st.CarriedNames[p.ID] = newNameSet(anchorTokens(t.carried[i]))
 		}
 		vocabTexts = append(vocabTexts, append(append([]string(nil), sw...), t.words[i]...))
 	}
@@ -291,24 +290,18 @@ func deriveState(c *corpus.Corpus, headers map[string]string, t *passageTexts) *
 	}
 	st.DF = buildVocab(vocabTexts)
 	st.Central = centralPassages(c, t.words, st.DF)
-	st.ProperNouns = setToSlice(properNouns(c))
+	st.ProperNouns = newNameSet(properNouns(c))
 	return st
 }
 
 // applyState installs a derived (or persisted) state in the index.
 func (ix *Index) applyState(st *indexState) {
-	c := ix.corpus
-	for i, p := range c.Passages {
-		ix.anchors[p.ID] = sliceToSet(st.Anchors[i])
-	}
-	for s, names := range st.SectionNames {
-		ix.sectionNames[s] = sliceToSet(names)
-	}
-	for id, names := range st.CarriedNames {
-		ix.carriedNames[id] = sliceToSet(names)
-	}
+	ix.anchors, ix.sectionNames, ix.carriedNames = st.Anchors, st.SectionNames, st.CarriedNames
 	ix.df, ix.central, ix.denseKeys = st.DF, st.Central, st.DenseKeys
-	ix.properNouns = sliceToSet(st.ProperNouns)
+	ix.properNouns = make(map[string]bool, len(st.ProperNouns))
+	for _, w := range st.ProperNouns {
+		ix.properNouns[w] = true
+	}
 	// The corpus's Latin-script words by length, for spelling corrections.
 	ix.wordsByLen = map[int][]string{}
 	for w := range ix.df {
@@ -319,6 +312,25 @@ func (ix *Index) applyState(st *indexState) {
 	for _, ws := range ix.wordsByLen {
 		sort.Strings(ws)
 	}
+}
+
+// nameSet is a small set of folded names, sorted: a passage's anchors, a section's names.
+// Held for every passage, it costs a slice where a map would cost several times more.
+type nameSet []string
+
+func newNameSet(m map[string]bool) nameSet { return slices.Sorted(maps.Keys(m)) }
+
+func (s nameSet) has(n string) bool {
+	_, ok := slices.BinarySearch(s, n)
+	return ok
+}
+
+// anchorsOf returns the anchors of a passage.
+func (ix *Index) anchorsOf(id string) nameSet {
+	if i, ok := ix.passages[id]; ok {
+		return ix.anchors[i]
+	}
+	return nil
 }
 
 // inVocab tells whether a folded word (or stem key, or CJK bigram) occurs in the corpus.

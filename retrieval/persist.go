@@ -9,11 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -88,11 +86,11 @@ func buildRevision() string {
 // restart the pass over every word of the corpus.
 type indexState struct {
 	Format       string
-	Anchors      [][]string // per passage row
-	SectionNames map[string][]string
-	CarriedNames map[string][]string // passage ID → names carried from the passage before
+	Anchors      []nameSet // per passage row
+	SectionNames map[string]nameSet
+	CarriedNames map[string]nameSet // passage ID → names carried from the passage before
 	DF           map[string]int
-	ProperNouns  []string
+	ProperNouns  nameSet
 	Central      map[string][]string
 	DenseKeys    []string // per passage row
 	Embedder     *hashEmbedderState
@@ -264,13 +262,3 @@ func fieldsOf(c *corpus.Corpus) map[string]bool {
 	return fields
 }
 
-// setToSlice and sliceToSet convert the name sets for persistence, in a stable order.
-func setToSlice(m map[string]bool) []string { return slices.Sorted(maps.Keys(m)) }
-
-func sliceToSet(s []string) map[string]bool {
-	m := make(map[string]bool, len(s))
-	for _, w := range s {
-		m[w] = true
-	}
-	return m
-}

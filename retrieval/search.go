@@ -216,8 +216,9 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		}
 		for _, h := range hits {
 			got := 0.0
+			anchors := ix.anchorsOf(h.Passage.ID)
 			for _, n := range keys {
-				if ix.anchors[h.Passage.ID][n] || ix.sectionNames[h.Passage.Section][n] || ix.carriedNames[h.Passage.ID][n] {
+				if anchors.has(n) || ix.sectionNames[h.Passage.Section].has(n) || ix.carriedNames[h.Passage.ID].has(n) {
 					got += names[n]
 				}
 			}
@@ -263,16 +264,16 @@ func corpusLangs(c *corpus.Corpus) []string {
 // when their reports translate the same original (or are the same text in another report) and
 // they share most of the names and numbers that survive translation.
 func (ix *Index) duplicateOf(h *Hit, kept []Hit) int {
-	a := ix.anchors[h.Passage.ID]
+	a := ix.anchorsOf(h.Passage.ID)
 	for i, k := range kept {
 		if k.Report.ID == h.Report.ID {
 			continue
 		}
 		sameWork := k.Report.TranslationOf != "" && k.Report.TranslationOf == h.Report.TranslationOf
-		b := ix.anchors[k.Passage.ID]
+		b := ix.anchorsOf(k.Passage.ID)
 		shared := 0
-		for t := range a {
-			if b[t] {
+		for _, t := range a {
+			if b.has(t) {
 				shared++
 			}
 		}
