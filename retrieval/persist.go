@@ -261,4 +261,3 @@ func fieldsOf(c *corpus.Corpus) map[string]bool {
 	}
 	return fields
 }
-
