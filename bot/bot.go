@@ -122,6 +122,17 @@ type Config struct {
 	// Library adds and removes reports from Slack (uploads, /takeaway add|remove); nil
 	// means they cannot be.
 	Library Library
+	// Channels set the mode of some channels (ModeHelp, ModeMentions); the others get
+	// ModeFollowUps.
+	Channels map[string]ChannelMode
+	// AllowChannels, when set, are the only channels the bot answers in; a mention elsewhere
+	// gets a one-line pointer to them. DMs and the assistant pane are not channels.
+	AllowChannels []string
+	// FollowUpQuiet is how long a thread may be quiet before the bot stops answering its
+	// replies without a mention; the default is 30 minutes.
+	FollowUpQuiet time.Duration
+	// Questions tells a question from chatter in help channels; nil: a question mark.
+	Questions QuestionTester
 	// Daily lists the daily takeaway posts, for the admins' help; empty means off.
 	Daily []DailySchedule
 	// AppToken is the app-level token (SLACK_APP_TOKEN, xapp-…); when set, Run uses

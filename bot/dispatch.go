@@ -16,6 +16,8 @@ var eventHandlers = map[string]handlerFunc{
 	"app_mention":              (*Bot).onMention,
 	"message.im":               (*Bot).onDirectMessage,
 	"assistant_thread_started": (*Bot).onAssistantThreadStarted,
+	"message.channels":         (*Bot).onChannelMessage,
+	"message.groups":           (*Bot).onChannelMessage,
 }
 
 // messageSubscriptions maps a message's channel_type to its Events API subscription.
@@ -157,6 +159,9 @@ func (b *Bot) route(r request) handlerFunc {
 			return nil
 		}
 		if (r.Event.Type == "message" || r.Event.Type == "app_mention") && !b.fromHuman(r.Event) {
+			return nil
+		}
+		if sub := subscription(r.Event); (sub == "message.channels" || sub == "message.groups") && !b.channelMessageRoute(r.Event) {
 			return nil
 		}
 		return h

@@ -43,8 +43,8 @@ func TestManifestEventsMatchDispatcher(t *testing.T) {
 	candidates := map[string]event{
 		"app_mention":                      {Type: "app_mention", User: "U1"},
 		"message.im":                       {Type: "message", ChannelType: "im", User: "U1"},
-		"message.channels":                 {Type: "message", ChannelType: "channel", User: "U1"},
-		"message.groups":                   {Type: "message", ChannelType: "group", User: "U1"},
+		"message.channels":                 {Type: "message", ChannelType: "channel", User: "U1", TS: "2.0", ThreadTS: "1.0"},
+		"message.groups":                   {Type: "message", ChannelType: "group", User: "U1", TS: "2.0", ThreadTS: "1.0"},
 		"message.mpim":                     {Type: "message", ChannelType: "mpim", User: "U1"},
 		"assistant_thread_started":         {Type: "assistant_thread_started"},
 		"assistant_thread_context_changed": {Type: "assistant_thread_context_changed"},
@@ -54,6 +54,7 @@ func TestManifestEventsMatchDispatcher(t *testing.T) {
 		"app_uninstalled":                  {Type: "app_uninstalled"},
 	}
 	b := &Bot{}
+	b.ident.Store(&identity{UserID: "UBOT"})
 	var handled []string
 	for name, ev := range candidates {
 		if subscription(ev) != name {

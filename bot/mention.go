@@ -18,6 +18,10 @@ func (b *Bot) onMention(ctx context.Context, r request) {
 	if t.ThreadTS == "" {
 		t.ThreadTS = e.TS
 	}
+	if !b.allowed(e.Channel) {
+		b.pointAway(ctx, t)
+		return
+	}
 	if b.onUpload(ctx, r, t) {
 		return
 	}

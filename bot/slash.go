@@ -13,6 +13,8 @@ const (
 	surfaceAssistant = "assistant"
 	surfaceShare     = "share"
 	surfaceFeedback  = "feedback"
+	surfaceFollowUp  = "follow-up" // a thread reply without a mention
+	surfaceHelp      = "help"      // a question in a help channel
 )
 
 // onSlash runs /takeaway: a subcommand from the command table, or else a question

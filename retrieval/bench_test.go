@@ -90,6 +90,12 @@ func benchIndex(b *testing.B, n int) *Index {
 	if ix, ok := benchIndexes[n]; ok {
 		return ix
 	}
+	// One index at a time, so that each size's resident set is its own.
+	for size, ix := range benchIndexes {
+		ix.Close()
+		delete(benchIndexes, size)
+	}
+	runtime.GC()
 	var c *corpus.Corpus
 	if n == 0 {
 		c, _ = testIndex(b)
@@ -237,15 +243,15 @@ func benchSearch(b *testing.B, n int, mode string) {
 // (the product), the product's dense side (flat scan), bare chromem-go's QueryEmbedding on the
 // same vectors, and bare Bleve.
 func BenchmarkSearchSeed(b *testing.B)        { benchSearch(b, 0, "hybrid") }
+func BenchmarkSearchSeedFlat(b *testing.B)    { benchSearch(b, 0, "flat") }
 func BenchmarkSearchSeedDense(b *testing.B)   { benchSearch(b, 0, "dense") }
 func BenchmarkSearchSeedLexical(b *testing.B) { benchSearch(b, 0, "lexical") }
-func BenchmarkSearchSeedFlat(b *testing.B)    { benchSearch(b, 0, "flat") }
-func BenchmarkSearch10kFlat(b *testing.B)     { benchSearch(b, 10_000, "flat") }
-func BenchmarkSearch100kFlat(b *testing.B)    { benchSearch(b, 100_000, "flat") }
 func BenchmarkSearch10k(b *testing.B)         { benchSearch(b, 10_000, "hybrid") }
+func BenchmarkSearch10kFlat(b *testing.B)     { benchSearch(b, 10_000, "flat") }
 func BenchmarkSearch10kDense(b *testing.B)    { benchSearch(b, 10_000, "dense") }
 func BenchmarkSearch10kLexical(b *testing.B)  { benchSearch(b, 10_000, "lexical") }
 func BenchmarkSearch100k(b *testing.B)        { benchSearch(b, 100_000, "hybrid") }
+func BenchmarkSearch100kFlat(b *testing.B)    { benchSearch(b, 100_000, "flat") }
 func BenchmarkSearch100kDense(b *testing.B)   { benchSearch(b, 100_000, "dense") }
 func BenchmarkSearch100kLexical(b *testing.B) { benchSearch(b, 100_000, "lexical") }
 func BenchmarkSearch1M(b *testing.B)          { benchSearch(b, 1_000_000, "hybrid") }

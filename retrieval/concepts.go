@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -160,11 +161,12 @@ func stemKey(w string) string {
 	return string(rs[:6]) + "~"
 }
 
-// buildVocab collects the folded words (and CJK bigrams, and word stems) of the corpus texts,
+// buildVocab collects the folded words (and CJK bigrams, and word stems) of the n corpus texts
+// (each given as word lists),
 // with the number of texts each occurs in.
-func buildVocab(texts [][]string) map[string]int {
+func buildVocab(n int, textAt func(i int) [][]string) map[string]int {
 	df := map[string]int{}
-	for _, t := range texts {
+	for i := range n {
 		seen := map[string]bool{}
 		add := func(k string) {
 			if !seen[k] {
@@ -172,7 +174,7 @@ func buildVocab(texts [][]string) map[string]int {
 				df[k]++
 			}
 		}
-		for _, w := range t {
+		for _, w := range slices.Concat(textAt(i)...) {
 			rs := []rune(w)
 			if text.IsHanWord(rs) {
 				for i := range rs {

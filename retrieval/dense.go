@@ -67,6 +67,36 @@ func buildDense(ctx context.Context, c *corpus.Corpus, key string, texts func() 
 			todo = append(todo, i)
 		}
 	}
+	// One slab, in corpus order, allocated once the dimension is known; embedded vectors are
+	// normalised straight into it, so that no second copy of every vector is ever held.
+	// chromem-go keeps the slab's slices as they are (they are unit length).
+	f := &flat{ids: make([]string, len(c.Passages))}
+	for i, p := range c.Passages {
+		f.ids[i] = p.ID
+	}
+	place := func(i int, v []float32, norm bool) error {
+		if f.data == nil {
+			f.dim = len(v)
+			f.data = make([]float32, len(c.Passages)*f.dim)
+		}
+		if len(v) != f.dim {
+			return fmt.Errorf("embed passages: vectors of %d and %d dimensions", f.dim, len(v))
+		}
+		if norm {
+			normalizeInto(f.row(i), v)
+		} else {
+			copy(f.row(i), v)
+		}
+		return nil
+	}
+	for i, v := range vecs {
+		if v != nil {
+			if err := place(i, v, false); err != nil {
+				return nil, nil, 0, err
+			}
+			vecs[i] = nil
+		}
+	}
 	const batch = 256
 	var all []string
 	if len(todo) > 0 {
@@ -86,23 +116,10 @@ func buildDense(ctx context.Context, c *corpus.Corpus, key string, texts func() 
 			return nil, nil, 0, fmt.Errorf("embed passages: got %d vectors for %d passages", len(out), len(part))
 		}
 		for j, i := range part {
-			vecs[i] = normalize(out[j])
+			if err := place(i, out[j], true); err != nil {
+				return nil, nil, 0, err
+			}
 		}
-	}
-
-	// One slab, in corpus order; chromem-go keeps these slices as they are (they are unit
-	// length), so the vectors are held once.
-	f := &flat{ids: make([]string, len(c.Passages))}
-	if len(vecs) > 0 {
-		f.dim = len(vecs[0])
-	}
-	f.data = make([]float32, len(vecs)*f.dim)
-	for i, v := range vecs {
-		if len(v) != f.dim {
-			return nil, nil, 0, fmt.Errorf("embed passages: vectors of %d and %d dimensions", f.dim, len(v))
-		}
-		copy(f.row(i), v)
-		f.ids[i] = c.Passages[i].ID
 	}
 	db := chromem.NewDB()
 	col, err := db.CreateCollection(collectionName, map[string]string{"embedder": embedderID, "corpus": c.Hash()}, embedQuery)
@@ -158,21 +175,26 @@ func writeSnapshot(db *chromem.DB, path string) error {
 // normalize scales v to unit length; chromem-go expects unit vectors and does not normalise
 // vectors it did not compute itself.
 func normalize(v []float32) []float32 {
+	out := make([]float32, len(v))
+	normalizeInto(out, v)
+	return out
+}
+
+// normalizeInto writes v scaled to unit length into dst (a zero vector becomes the first axis).
+func normalizeInto(dst, v []float32) {
 	var n float64
 	for _, x := range v {
 		n += float64(x) * float64(x)
 	}
 	if n == 0 {
-		out := make([]float32, len(v))
-		if len(out) > 0 {
-			out[0] = 1
+		clear(dst)
+		if len(dst) > 0 {
+			dst[0] = 1
 		}
-		return out
+		return
 	}
 	inv := float32(1 / sqrt(n))
-	out := make([]float32, len(v))
 	for i, x := range v {
-		out[i] = x * inv
+		dst[i] = x * inv
 	}
-	return out
 }

@@ -63,12 +63,10 @@ func (e *HashEmbedder) ID() string {
 	return fmt.Sprintf("hash-ngram-v1-d%d-%s", e.dim, e.fitHash)
 }
 
-// EmbedDocuments embeds each text.
+// EmbedDocuments embeds each text, split across cores.
 func (e *HashEmbedder) EmbedDocuments(_ context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
-	for i, t := range texts {
-		out[i] = e.embed(t)
-	}
+	parallelFor(len(texts), 16, func(i int) { out[i] = e.embed(texts[i]) })
 	return out, nil
 }
 

@@ -248,7 +248,7 @@ type passageTexts struct {
 func preparePassages(c *corpus.Corpus, headers map[string]string, reports map[string]corpus.Report) *passageTexts {
 	n := len(c.Passages)
 	t := &passageTexts{lexical: make([]lexicalDoc, n), dense: make([]string, n), carried: make([]string, n), words: make([][]string, n)}
-	parallelFor(n, func(i int) {
+	parallelFor(n, 256, func(i int) {
 		p := c.Passages[i]
 		r := reports[p.ReportID]
 		carried := carriedContext(c.Passages, i)
@@ -266,13 +266,13 @@ func preparePassages(c *corpus.Corpus, headers map[string]string, reports map[st
 func deriveState(c *corpus.Corpus, headers map[string]string, t *passageTexts) *indexState {
 	n := len(c.Passages)
 	st := &indexState{Format: stateFormat, Anchors: make([]nameSet, n), DenseKeys: make([]string, n), SectionNames: map[string]nameSet{}, CarriedNames: map[string]nameSet{}}
-	parallelFor(n, func(i int) {
+	parallelFor(n, 256, func(i int) {
 		st.Anchors[i] = newNameSet(anchorTokens(c.Passages[i].Text))
 		st.DenseKeys[i] = shortHash(t.dense[i])
 	})
 	// The words of a section are computed once per section.
 	sectionWords := map[string][]string{}
-	vocabTexts := make([][]string, 0, n+len(headers))
+	passageSection := make([][]string, n)
 	for i, p := range c.Passages {
 		sw, ok := sectionWords[p.Section]
 		if !ok {
@@ -283,12 +283,16 @@ func deriveState(c *corpus.Corpus, headers map[string]string, t *passageTexts) *
 		if t.carried[i] != "" {
 			st.CarriedNames[p.ID] = newNameSet(anchorTokens(t.carried[i]))
 		}
-		vocabTexts = append(vocabTexts, append(append([]string(nil), sw...), t.words[i]...))
+		passageSection[i] = sw
 	}
-	for _, id := range slices.Sorted(maps.Keys(headers)) {
-		vocabTexts = append(vocabTexts, text.Words(headers[id]))
-	}
-	st.DF = buildVocab(vocabTexts)
+	headerIDs := slices.Sorted(maps.Keys(headers))
+	// The texts of the vocabulary: each passage with its section's words, then each header.
+	st.DF = buildVocab(n+len(headerIDs), func(i int) [][]string {
+		if i < n {
+			return [][]string{passageSection[i], t.words[i]}
+		}
+		return [][]string{text.Words(headers[headerIDs[i-n]])}
+	})
 	st.Central = centralPassages(c, t.words, st.DF)
 	st.ProperNouns = newNameSet(properNouns(c))
 	return st
@@ -339,9 +343,10 @@ func (ix *Index) inVocab(w string) bool {
 	return ok
 }
 
-// parallelFor calls f for 0..n-1, split across cores in contiguous ranges.
-func parallelFor(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), max(1, n/256))
+// parallelFor calls f for 0..n-1, split across cores in contiguous ranges of at least grain
+// calls (below that, starting a goroutine costs more than it saves).
+func parallelFor(n, grain int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/grain))
 	if workers <= 1 {
 		for i := range n {
 			f(i)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/takeaway-bot/takeaway/bot"
 	"github.com/takeaway-bot/takeaway/corpus"
+	"github.com/takeaway-bot/takeaway/internal/config"
 	"github.com/takeaway-bot/takeaway/internal/fetch"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
 	"github.com/takeaway-bot/takeaway/internal/library"
@@ -59,6 +60,10 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		AddReports:    cfg.Slack.AddReports,
 		Library:       botLibrary{a: a, fetch: fetch.Options{AllowPrivate: cfg.FetchAllowPrivate, MaxBytes: lib.MaxBytes()}},
 		Daily:         daily,
+		Channels:      channelModes(cfg.Slack),
+		AllowChannels: cfg.Slack.AllowChannels,
+		FollowUpQuiet: cfg.Slack.FollowUpQuiet.Duration,
+		Questions:     questionTester{a},
 		BotToken:      cfg.Slack.BotToken,
 		AppToken:      cfg.Slack.AppToken,
 		SigningSecret: cfg.Slack.SigningSecret,
@@ -132,4 +137,25 @@ func (r *readiness) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	fmt.Fprintln(w, "ready")
+}
+
+// channelModes are the channel modes the configuration names.
+func channelModes(s config.Slack) map[string]bot.ChannelMode {
+	modes := map[string]bot.ChannelMode{}
+	for _, c := range s.HelpChannels {
+		modes[c] = bot.ModeHelp
+	}
+	for _, c := range s.MentionsOnlyChannels {
+		modes[c] = bot.ModeMentions
+	}
+	return modes
+}
+
+// questionTester tells questions from chatter with the current generation's planner.
+type questionTester struct{ a *app }
+
+func (q questionTester) IsQuestion(text string) bool {
+	g := q.a.acquire()
+	defer g.release()
+	return g.service.IsQuestion(text)
 }

@@ -199,3 +199,17 @@ func contextualize(text string, history []Turn) string {
 	}
 	return text
 }
+
+// IsQuestion tells whether a message asks something the reports may answer: put as a question
+// or a request (in any language), and not only greetings, thanks or small talk. Help channels
+// answer such messages without a mention.
+func (s *Service) IsQuestion(text string) bool {
+	if empty(text) {
+		return false
+	}
+	lang := s.detector.Detect(text).Lang
+	if s.Plan(Question{Text: text}, lang).Intent == question.IntentChatter {
+		return false
+	}
+	return question.AsksByForm(text, lang)
+}

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -67,6 +69,18 @@ type Slack struct {
 	// AddReports says who may add and remove reports from Slack: "admins" (the workspace's
 	// admins and owners, and Admins) or "anyone".
 	AddReports string `env:"TAKEAWAY_ADD_REPORTS" toml:"add_reports"`
+	// HelpChannels are channels where every message that is a question is answered, in a
+	// thread, without a mention.
+	HelpChannels []string `env:"TAKEAWAY_HELP_CHANNELS" envSeparator:"," toml:"help_channels,omitempty"`
+	// MentionsOnlyChannels are channels where the bot answers mentions only: no follow-ups
+	// in its threads without a new mention.
+	MentionsOnlyChannels []string `env:"TAKEAWAY_MENTIONS_ONLY_CHANNELS" envSeparator:"," toml:"mentions_only_channels,omitempty"`
+	// AllowChannels, when set, are the only channels the bot answers in; a mention elsewhere
+	// gets a one-line pointer to them.
+	AllowChannels []string `env:"TAKEAWAY_ALLOW_CHANNELS" envSeparator:"," toml:"allow_channels,omitempty"`
+	// FollowUpQuiet is how long a thread may be quiet before the bot stops answering its
+	// replies without a mention.
+	FollowUpQuiet Duration `env:"TAKEAWAY_FOLLOW_UP_QUIET" toml:"follow_up_quiet"`
 }
 
 // LLM configures the optional language model and embeddings provider.
@@ -142,7 +156,7 @@ func Defaults(getenv func(string) string) Config {
 		Addr:           ":3000",
 		LogLevel:       "info",
 		LogFormat:      "text",
-		Slack:          Slack{RatePerUser: 10, MaxConcurrent: 8, RequestLease: Duration{4 * time.Minute}, AddReports: "admins"},
+		Slack:          Slack{RatePerUser: 10, MaxConcurrent: 8, RequestLease: Duration{4 * time.Minute}, AddReports: "admins", FollowUpQuiet: Duration{30 * time.Minute}},
 		LLM:            LLM{Timeout: Duration{20 * time.Second}},
 	}
 }
@@ -223,6 +237,9 @@ func envNames(t reflect.Type) []string {
 	return out
 }
 
+// channelIDRE matches a Slack channel ID (public C…, private G…).
+var channelIDRE = regexp.MustCompile(`^[CG][A-Z0-9]{5,}$`)
+
 // Validate checks every value and names each bad one with its fix. serving tells whether Slack
 // settings are required (takeaway serve) or ignored (ask, eval).
 func (c Config) Validate(serving bool) error {
@@ -243,6 +260,21 @@ func (c Config) Validate(serving bool) error {
 	}
 	if c.ReportsPoll.Duration < 0 {
 		bad("TAKEAWAY_REPORTS_POLL=%s: use a positive duration such as 2s", c.ReportsPoll)
+	}
+	if c.Slack.FollowUpQuiet.Duration < 0 {
+		bad("TAKEAWAY_FOLLOW_UP_QUIET=%s: use a positive duration such as 30m", c.Slack.FollowUpQuiet)
+	}
+	for _, ch := range c.Slack.HelpChannels {
+		if slices.Contains(c.Slack.MentionsOnlyChannels, ch) {
+			bad("channel %s is in both TAKEAWAY_HELP_CHANNELS and TAKEAWAY_MENTIONS_ONLY_CHANNELS: pick one", ch)
+		}
+	}
+	for _, list := range [][]string{c.Slack.HelpChannels, c.Slack.MentionsOnlyChannels, c.Slack.AllowChannels} {
+		for _, ch := range list {
+			if !channelIDRE.MatchString(ch) {
+				bad("channel %q: use the channel's ID (C0123ABCD, from the channel's details), not its name", ch)
+			}
+		}
 	}
 	switch c.Slack.AddReports {
 	case "", "admins", "anyone":

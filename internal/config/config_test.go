@@ -83,7 +83,7 @@ func TestLoad(t *testing.T) {
 			want: Config{
 				DataDir: "/home/ada/.local/share/takeaway", Addr: ":3000", LogLevel: "info", LogFormat: "text",
 				DefaultCorpus: true, MaxReportBytes: 10 << 20, ReportsPoll: Duration{2 * time.Second},
-				Slack: Slack{RatePerUser: 10, MaxConcurrent: 8, RequestLease: Duration{4 * time.Minute}, AddReports: "admins"}, LLM: LLM{Timeout: Duration{20 * time.Second}},
+				Slack: Slack{RatePerUser: 10, MaxConcurrent: 8, RequestLease: Duration{4 * time.Minute}, AddReports: "admins", FollowUpQuiet: Duration{30 * time.Minute}}, LLM: LLM{Timeout: Duration{20 * time.Second}},
 			},
 		},
 		{

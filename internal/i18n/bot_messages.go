@@ -54,6 +54,7 @@ const (
 	BotRemoved         Key = "bot.remove.removed"
 	BotRemoveFailed    Key = "bot.remove.failed"
 	BotSourcesAdded    Key = "bot.sources.added"
+	BotElsewhere       Key = "bot.elsewhere"
 )
 
 // botMessages holds the Slack bot's own sentences (help, limits, errors).
@@ -960,6 +961,24 @@ func botMessages() Table {
 			"pl":      "ID `%s`, dodane przez %s %s",
 			"tr":      "kimlik `%s`, %s tarafından %s tarihinde eklendi",
 			"uk":      "ID `%s`, додав(ла) %s %s",
+		},
+		BotElsewhere: {
+			"en":      "I answer in %s: ask me there, or in a direct message.",
+			"fr":      "Je réponds dans %s : posez-moi la question là-bas, ou en message direct.",
+			"sv":      "Jag svarar i %s: fråga mig där, eller i ett direktmeddelande.",
+			"zh":      "我在 %s 中回答问题：请在那里或通过私信问我。",
+			"de":      "Ich antworte in %s: Fragen Sie mich dort oder per Direktnachricht.",
+			"es":      "Respondo en %s: pregúnteme allí o por mensaje directo.",
+			"ja":      "%s で回答しています。そちらか、ダイレクトメッセージで質問してください。",
+			"pt":      "Respondo em %s: pergunte-me lá ou numa mensagem direta.",
+			"it":      "Rispondo in %s: chiedimelo lì o in un messaggio diretto.",
+			"nl":      "Ik antwoord in %s: vraag het me daar, of in een direct bericht.",
+			"ko":      "저는 %s에서 답합니다. 그곳이나 다이렉트 메시지로 물어봐 주세요.",
+			"zh-Hant": "我在 %s 中回答問題：請在那裡或透過私訊問我。",
+			"ru":      "Я отвечаю в %s: спросите меня там или в личном сообщении.",
+			"pl":      "Odpowiadam w %s: zapytaj mnie tam albo w wiadomości bezpośredniej.",
+			"tr":      "%s kanalında yanıt veriyorum: bana orada ya da doğrudan mesajla sorun.",
+			"uk":      "Я відповідаю в %s: запитайте мене там або в особистому повідомленні.",
 		},
 	}
 }

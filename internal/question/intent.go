@@ -123,3 +123,49 @@ func maskFalseFriends(q, lang string, ff map[string][]string) string {
 	}
 	return strings.Join(fields, " ")
 }
+
+// AsksByForm reports whether a message is put as a question or a request, in any language:
+// it ends a sentence with a question mark of any script (?, ？, ؟, ;), or its opening words
+// are those of a question or a request ("what is", "combien", "summarize", "有哪些"…). It
+// does not tell chatter apart: "how are you?" asks by form; the plan's chatter intent says
+// whether there is anything to look up.
+func AsksByForm(q, lang string) bool {
+	q = strings.TrimSpace(linkRE.ReplaceAllString(q, " "))
+	for _, mark := range []string{"?", "？", "؟", ";"} {
+		if strings.HasSuffix(q, mark) && (mark != ";" || lang == "el") {
+			return true
+		}
+		for _, end := range []string{mark + " ", mark + "\n"} {
+			if strings.Contains(q, end) && mark != ";" {
+				return true
+			}
+		}
+	}
+	if strings.HasPrefix(q, "¿") {
+		return true
+	}
+	// The opening of the message, its first words; in scripts written without spaces, where
+	// question particles close the sentence (吗, か, 까), the whole message.
+	opening := q
+	if f := strings.Fields(q); len(f) > 6 {
+		opening = strings.Join(f[:6], " ")
+	}
+	return askingRE.MatchString(opening) || detectIntent(opening, lang) != IntentFact
+}
+
+// askingRE matches the words that open a question or a request in the supported languages:
+// general question words and verbs of asking, not words of the reports.
+var askingRE = words(`(?i)^\s*(what|how|why|which|who|whom|whose|when|where|did|does|do|is|are|was|were|can|could|should|would|will|has|have|any|tell me|explain|describe|give me|show me|list|compare|` +
+	`que|quoi|qu'|comment|pourquoi|quel|quelle|quels|quelles|qui|quand|où|est-ce|dis-moi|explique|décris|donne-moi|` +
+	`vad|hur|varför|vilken|vilket|vilka|vem|när|var|finns|berätta|förklara|beskriv|` +
+	`was|wie|warum|welche|welcher|welches|wer|wann|wo|gibt|erzähl|erkläre|beschreibe|` +
+	`qué|cómo|por qué|cuál|cuáles|quién|cuándo|dónde|hay|cuéntame|explica|describe|` +
+	`cosa|come|perché|quale|quali|chi|quando|dove|dimmi|spiega|` +
+	`o que|como|por que|qual|quais|quem|onde|diga|explique|` +
+	`wat|hoe|waarom|welke|wie|wanneer|waar|vertel|leg uit|` +
+	`что|как|почему|какой|какая|какие|кто|когда|где|расскажи|объясни|що|як|чому|який|яка|які|хто|коли|розкажи|поясни|` +
+	`co|jak|dlaczego|jaki|jaka|jakie|kto|kiedy|gdzie|czy|opowiedz|wyjaśnij|ne|nasıl|neden|hangi|kim|nerede|anlat|açıkla)\b` +
+	`|^\s*(什么|怎么|为什么|如何|哪|谁|请|告诉我|介绍|解释|说说|何|なぜ|どう|どの|誰|いつ|教えて|説明|무엇|어떻게|왜|누가|언제|어디|알려|설명)`)
+
+// linkRE matches Slack links and URLs, whose "?" is not a question mark.
+var linkRE = regexp.MustCompile(`<[^>]*>|https?://\S+`)
