@@ -114,7 +114,7 @@ func (b *Bot) answerQuestion(ctx context.Context, r request, t target, text stri
 
 	id := newID()
 	b.answers.put(id, cachedAnswer{Question: text, Answer: a})
-	msgs := renderAnswer(b.cat, a, renderOptions{ID: id, Share: t.Surface == surfaceSlash, Feedback: true})
+	msgs := renderAnswer(b.cat, a, renderOptions{ID: id, Share: t.Surface == surfaceSlash || t.Surface == surfaceShortcut, Feedback: true})
 	dctx, cancelDeliver := context.WithTimeout(ctx, deliverTimeout)
 	defer cancelDeliver()
 	if st != nil {

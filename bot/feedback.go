@@ -9,8 +9,13 @@ import (
 	"github.com/takeaway-bot/takeaway/internal/i18n"
 )
 
-// onAction handles button clicks: feedback votes and "Share in channel".
+// onAction handles button clicks (feedback votes, "Share in channel") and the message
+// shortcut.
 func (b *Bot) onAction(ctx context.Context, r request) {
+	if r.Action.Type == slack.InteractionTypeMessageAction && r.Action.CallbackID == shortcutCallback {
+		b.onShortcut(ctx, r)
+		return
+	}
 	if r.Action.Type != slack.InteractionTypeBlockActions {
 		return
 	}

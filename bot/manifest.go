@@ -59,6 +59,12 @@ func Manifest(name string) string {
 				Description: "Ask about tech conferences",
 				UsageHint:   "[question] | help | sources | lang xx",
 			}},
+			"shortcuts": []map[string]string{{
+				"name":        "Ask takeaway about this",
+				"type":        "message",
+				"callback_id": shortcutCallback,
+				"description": "Answers the message as a question, from the attendee reports, privately",
+			}},
 			"assistant_view": map[string]string{
 				"assistant_description": "Answers questions about tech conferences from attendee reports, with sources.",
 			},

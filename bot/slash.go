@@ -15,6 +15,7 @@ const (
 	surfaceFeedback  = "feedback"
 	surfaceFollowUp  = "follow-up" // a thread reply without a mention
 	surfaceHelp      = "help"      // a question in a help channel
+	surfaceShortcut  = "shortcut"  // the message shortcut "Ask takeaway about this"
 )
 
 // onSlash runs /takeaway: a subcommand from the command table, or else a question
