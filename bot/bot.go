@@ -37,6 +37,8 @@ type Source struct {
 	// ID, AddedBy (a Slack user ID, or "cli") and AddedAt are set for a report a team added.
 	ID, AddedBy string
 	AddedAt     time.Time
+	// Passages counts the report's passages.
+	Passages int
 }
 
 // Store is the little state the bot keeps: seen events, language choices, feedback and

@@ -18,6 +18,7 @@ var eventHandlers = map[string]handlerFunc{
 	"assistant_thread_started": (*Bot).onAssistantThreadStarted,
 	"message.channels":         (*Bot).onChannelMessage,
 	"message.groups":           (*Bot).onChannelMessage,
+	"app_home_opened":          (*Bot).onAppHomeOpened,
 }
 
 // messageSubscriptions maps a message's channel_type to its Events API subscription.

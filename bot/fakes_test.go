@@ -109,7 +109,11 @@ func (f *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_ = json.Unmarshal(body, &c.JSON)
 	} else {
 		c.Method = path.Base(r.URL.Path)
-		c.Form, _ = url.ParseQuery(string(body))
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			_ = json.Unmarshal(body, &c.JSON) // views.publish and other JSON methods
+		} else {
+			c.Form, _ = url.ParseQuery(string(body))
+		}
 	}
 
 	f.mu.Lock()
@@ -377,6 +381,32 @@ func (s *memStore) LogQuestion(_ context.Context, q QuestionLog) error {
 	defer s.mu.Unlock()
 	s.questions = append(s.questions, q)
 	return nil
+}
+
+// QuestionStats sums the logged questions and votes since a time, as the real stores do.
+func (s *memStore) QuestionStats(_ context.Context, since time.Time) (QuestionStats, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var st QuestionStats
+	for i := len(s.questions) - 1; i >= 0; i-- {
+		q := s.questions[i]
+		if q.At.Before(since) {
+			continue
+		}
+		st.Total++
+		if q.Outcome == OutcomeNotFound {
+			st.NotFound = append(st.NotFound, q.Question)
+		}
+	}
+	for _, f := range s.feedback {
+		switch f.Vote {
+		case VoteUp:
+			st.Up++
+		case VoteDown:
+			st.Down++
+		}
+	}
+	return st, nil
 }
 
 func (s *memStore) loggedQuestions() []QuestionLog {

@@ -25,6 +25,8 @@ func (b *Bot) onAction(ctx context.Context, r request) {
 			b.onFeedback(ctx, r, act)
 		case actionShare:
 			b.onShare(ctx, r, act)
+		case actionHomeLang:
+			b.onHomeLang(ctx, r, act)
 		}
 	}
 }

@@ -29,6 +29,7 @@ func (b *Bot) cmdLang(ctx context.Context, c commandCall) {
 			return
 		}
 		b.say(ctx, c.t, uiLang("", locale), i18n.BotLangAuto)
+		b.publishHome(ctx, c.t.UserID)
 		return
 	}
 	code := i18n.Base(arg)
@@ -42,6 +43,7 @@ func (b *Bot) cmdLang(ctx context.Context, c commandCall) {
 		return
 	}
 	b.say(ctx, c.t, code, i18n.BotLangSet, langName(code))
+	b.publishHome(ctx, c.t.UserID) // the Home tab shows the choice, in that language
 }
 
 // supportedList is "en, fr, sv, …", for messages.

@@ -49,7 +49,7 @@ func Manifest(name string) string {
 		},
 		"features": map[string]any{
 			"app_home": map[string]bool{
-				"home_tab_enabled":               false,
+				"home_tab_enabled":               true,
 				"messages_tab_enabled":           true,
 				"messages_tab_read_only_enabled": false,
 			},

@@ -55,6 +55,8 @@ type event struct {
 	ThreadTS    string `json:"thread_ts"`
 	Channel     string `json:"channel"`
 	ChannelType string `json:"channel_type"`
+	// Tab is the App Home tab opened (app_home_opened): "home" or "messages".
+	Tab string `json:"tab"`
 	// Files are the files attached to a file_share message.
 	Files []eventFile `json:"files"`
 	// AssistantThread is set on assistant_thread_started.

@@ -108,6 +108,17 @@ func (b botStore) LogQuestion(ctx context.Context, q bot.QuestionLog) error {
 	return b.st.LogQuestion(ctx, store.QuestionLog(q))
 }
 
+// QuestionStats sums up the questions since a time, for admins on App Home.
+func (b botStore) QuestionStats(ctx context.Context, since time.Time) (bot.QuestionStats, error) {
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	s, err := b.st.Stats(ctx, since)
+	if err != nil {
+		return bot.QuestionStats{}, err
+	}
+	return bot.QuestionStats{Total: s.Total, Up: s.Up, Down: s.Down, NotFound: s.NotFound}, nil
+}
+
 // corpusSources lists the reports for /takeaway sources.
 type corpusSources struct{ a *app }
 
@@ -115,6 +126,10 @@ func (c corpusSources) Sources() []bot.Source {
 	g := c.a.acquire()
 	defer g.release()
 	out := make([]bot.Source, 0, len(g.corpus.Reports))
+	passages := map[string]int{}
+	for _, p := range g.corpus.Passages {
+		passages[p.ReportID]++
+	}
 	for _, r := range g.corpus.Reports {
 		event := r.Event.Name
 		if r.Event.City != "" {
@@ -124,7 +139,7 @@ func (c corpusSources) Sources() []bot.Source {
 		if url == "" && len(r.TranslationOf) > 4 && r.TranslationOf[:4] == "http" {
 			url = r.TranslationOf
 		}
-		s := bot.Source{Title: r.Title, Publisher: r.Publisher, Event: event, Lang: r.Lang, URL: url}
+		s := bot.Source{Title: r.Title, Publisher: r.Publisher, Event: event, Lang: r.Lang, URL: url, Passages: passages[r.ID]}
 		if e, ok := g.added[r.ID]; ok {
 			s.ID, s.AddedBy, s.AddedAt = e.ID, e.AddedBy, e.AddedAt
 		}

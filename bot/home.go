@@ -1,0 +1,167 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/takeaway-bot/takeaway/internal/i18n"
+)
+
+// QuestionStats are the figures admins see on App Home.
+type QuestionStats struct {
+	Total, Up, Down int
+	// NotFound are questions answered "not covered", most recent first.
+	NotFound []string
+}
+
+// StatsStore is a Store that can sum up the questions asked since a time; App Home shows its
+// figures to admins when the store offers them.
+type StatsStore interface {
+	QuestionStats(ctx context.Context, since time.Time) (QuestionStats, error)
+}
+
+const (
+	// actionHomeLang is the App Home select of the answer language.
+	actionHomeLang = "home_lang"
+	// homeReports caps the reports listed on App Home (Slack allows 100 blocks a view).
+	homeReports = 30
+	// homeGaps caps the "not covered" questions shown to admins.
+	homeGaps = 10
+	// langAuto is the select's value for "no fixed language".
+	langAuto = "auto"
+)
+
+// onAppHomeOpened publishes the Home tab when a user opens it.
+func (b *Bot) onAppHomeOpened(ctx context.Context, r request) {
+	if r.Event.Tab != "" && r.Event.Tab != "home" {
+		return // the Messages tab
+	}
+	b.publishHome(ctx, r.Event.User)
+}
+
+// publishHome renders and publishes a user's Home tab, in their language.
+func (b *Bot) publishHome(ctx context.Context, user string) {
+	if user == "" {
+		return
+	}
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: b.homeBlocks(ctx, user)}}
+	err := b.call(ctx, "views.publish", func(ctx context.Context) error {
+		_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view})
+		return err
+	})
+	if err != nil {
+		b.log.Warn("could not publish the Home tab", "user", user, "err", err)
+	}
+}
+
+// homeBlocks is the Home tab: how to ask, with two examples drawn from the reports' events;
+// the reports known; the answer language, with a select to change it; where the daily
+// takeaway posts; and for admins, the week's figures, the questions answered "not covered"
+// and how to add a report.
+func (b *Bot) homeBlocks(ctx context.Context, user string) []slack.Block {
+	force, _, ui := b.userLangs(ctx, user)
+	md := func(text string) slack.Block {
+		return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, true), nil, nil)
+	}
+	sources := b.sources.Sources()
+	blocks := []slack.Block{
+		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, "takeaway", false, false)),
+		md(b.cat.Sprintf(ui, i18n.BotHelpIntro)),
+	}
+	var examples []string
+	seen := map[string]bool{}
+	for _, s := range sources {
+		if s.Event != "" && !seen[s.Event] && len(examples) < 2 {
+			seen[s.Event] = true
+			examples = append(examples, "• "+escape(b.cat.Sprintf(ui, i18n.BotHomeExample, s.Event)))
+		}
+	}
+	if len(examples) == 0 {
+		examples = append(examples, "• "+escape(b.cat.Sprintf(ui, i18n.BotPrompt1)))
+	}
+	blocks = append(blocks, md(b.cat.Sprintf(ui, i18n.BotHomeAsk)+"\n"+strings.Join(examples, "\n")), slack.NewDividerBlock())
+
+	lines := []string{b.cat.Sprintf(ui, i18n.BotHomeReports, len(sources))}
+	for i, s := range sources {
+		if i == homeReports {
+			lines = append(lines, escape(b.cat.Sprintf(ui, i18n.BotHomeMore, len(sources)-homeReports)))
+			break
+		}
+		extras := []string{s.Publisher, s.Event, langName(s.Lang)}
+		if s.Passages > 0 {
+			extras = append(extras, b.cat.Sprintf(ui, i18n.BotHomePassages, s.Passages))
+		}
+		lines = append(lines, "• "+referenceLine(s.Title, s.URL, extras...))
+	}
+	for _, text := range packLines("", lines, maxText) {
+		blocks = append(blocks, md(strings.TrimPrefix(text, "\n")))
+	}
+	blocks = append(blocks, slack.NewDividerBlock())
+
+	options := []*slack.OptionBlockObject{slack.NewOptionBlockObject(langAuto, slack.NewTextBlockObject(slack.PlainTextType, b.cat.Sprintf(ui, i18n.BotHomeLangAuto), false, false), nil)}
+	initial := options[0]
+	for _, code := range i18n.Supported() {
+		o := slack.NewOptionBlockObject(code, slack.NewTextBlockObject(slack.PlainTextType, langName(code)+" ("+code+")", false, false), nil)
+		options = append(options, o)
+		if code == force {
+			initial = o
+		}
+	}
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, actionHomeLang, options...)
+	sel.InitialOption = initial
+	blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, b.cat.Sprintf(ui, i18n.BotHomeLang), false, true), nil, slack.NewAccessory(sel)))
+	blocks = append(blocks, md(dailyHelp(b.cat, b.cfg.Daily, ui)))
+
+	if b.isAdmin(ctx, user) {
+		blocks = append(blocks, slack.NewDividerBlock())
+		if ss, ok := b.store.(StatsStore); ok {
+			st, err := ss.QuestionStats(ctx, b.now().Add(-7*24*time.Hour))
+			if err != nil {
+				b.log.Warn("could not read the week's questions for App Home", "err", err)
+			} else {
+				blocks = append(blocks, md(b.cat.Sprintf(ui, i18n.BotHomeAdmin, st.Total, st.Up, st.Down)))
+				if len(st.NotFound) > 0 {
+					gaps := []string{b.cat.Sprintf(ui, i18n.BotHomeGaps)}
+					for _, q := range st.NotFound[:min(homeGaps, len(st.NotFound))] {
+						gaps = append(gaps, "• "+escape(truncate(q, 150)))
+					}
+					blocks = append(blocks, md(strings.Join(gaps, "\n")))
+				}
+			}
+		}
+		if b.library != nil {
+			blocks = append(blocks, md(b.cat.Sprintf(ui, i18n.BotAddUsage, size(b.library.MaxBytes()))))
+		}
+	}
+	return blocks
+}
+
+// isAdmin tells whether a user is one of the bot's admins or a workspace admin or owner.
+func (b *Bot) isAdmin(ctx context.Context, user string) bool {
+	if slices.Contains(b.cfg.Admins, user) {
+		return true
+	}
+	u, ok := b.userInfo(ctx, user)
+	return ok && (u.IsAdmin || u.IsOwner || u.IsPrimaryOwner)
+}
+
+// onHomeLang stores the answer language chosen on App Home (as /takeaway lang does) and
+// publishes the Home tab again, in that language.
+func (b *Bot) onHomeLang(ctx context.Context, r request, act *slack.BlockAction) {
+	user := r.Action.User.ID
+	code := act.SelectedOption.Value
+	if code == langAuto {
+		code = ""
+	} else if code = i18n.Base(code); !i18n.IsSupported(code) {
+		b.log.Warn("an unknown language chosen on App Home", "user", user, "lang", act.SelectedOption.Value)
+		return
+	}
+	if err := b.store.SetUserLang(ctx, user, code); err != nil {
+		b.log.Error("could not store a language choice", "user", user, "err", err)
+	}
+	b.publishHome(ctx, user)
+}
