@@ -110,6 +110,10 @@ func (b *Bot) answerQuestion(ctx context.Context, r request, t target, text stri
 	entry.Outcome = OutcomeAnswered
 	if a.NotFound {
 		entry.Outcome = OutcomeNotFound
+	} else if t.Surface == surfaceMention || t.Surface == surfaceFollowUp || t.Surface == surfaceHelp {
+		// What a channel asks in the open (never a private question: slash, shortcut, DM),
+		// for the assistant pane's prompts.
+		b.recent.add(t.Channel, text)
 	}
 
 	id := newID()

@@ -24,14 +24,43 @@ func (b *Bot) onAssistantThreadStarted(ctx context.Context, r request) {
 	if _, err := b.post(ctx, t, plainMessage(b.cat.Sprintf(ui, i18n.BotGreeting))); err != nil {
 		b.log.Warn("could not greet in an assistant thread", "err", err)
 	}
-	prompts := []slack.AssistantThreadsPrompt{
-		{Title: b.cat.Sprintf(ui, i18n.BotPrompt1Title), Message: b.cat.Sprintf(ui, i18n.BotPrompt1)},
-		{Title: b.cat.Sprintf(ui, i18n.BotPrompt2Title), Message: b.cat.Sprintf(ui, i18n.BotPrompt2)},
-		{Title: b.cat.Sprintf(ui, i18n.BotPrompt3Title), Message: b.cat.Sprintf(ui, i18n.BotPrompt3)},
+	b.suggestPrompts(ctx, at.ChannelID, at.ThreadTS, at.Context.ChannelID, ui)
+}
+
+// onAssistantContextChanged follows the channel the user is viewing beside the assistant
+// pane: the suggested prompts become what that channel has been asking.
+func (b *Bot) onAssistantContextChanged(ctx context.Context, r request) {
+	at := r.Event.AssistantThread
+	if at.ChannelID == "" || at.ThreadTS == "" {
+		return
+	}
+	_, _, ui := b.userLangs(ctx, at.UserID)
+	b.suggestPrompts(ctx, at.ChannelID, at.ThreadTS, at.Context.ChannelID, ui)
+}
+
+// maxChannelPrompts is how many of a channel's recent questions are suggested.
+const maxChannelPrompts = 3
+
+// suggestPrompts sets the assistant thread's suggested prompts: the questions recently
+// answered in the channel the user is viewing, when there are some, else the usual three.
+func (b *Bot) suggestPrompts(ctx context.Context, channel, threadTS, viewing, ui string) {
+	var prompts []slack.AssistantThreadsPrompt
+	for _, q := range b.recent.questions(viewing) {
+		if len(prompts) == maxChannelPrompts {
+			break
+		}
+		prompts = append(prompts, slack.AssistantThreadsPrompt{Title: escape(truncate(q, 40)), Message: escape(truncate(q, 300))})
+	}
+	if len(prompts) == 0 {
+		prompts = []slack.AssistantThreadsPrompt{
+			{Title: b.cat.Sprintf(ui, i18n.BotPrompt1Title), Message: b.cat.Sprintf(ui, i18n.BotPrompt1)},
+			{Title: b.cat.Sprintf(ui, i18n.BotPrompt2Title), Message: b.cat.Sprintf(ui, i18n.BotPrompt2)},
+			{Title: b.cat.Sprintf(ui, i18n.BotPrompt3Title), Message: b.cat.Sprintf(ui, i18n.BotPrompt3)},
+		}
 	}
 	err := b.call(ctx, "assistant.threads.setSuggestedPrompts", func(ctx context.Context) error {
 		return b.api.SetAssistantThreadsSuggestedPromptsContext(ctx, slack.AssistantThreadsSetSuggestedPromptsParameters{
-			Title: b.cat.Sprintf(ui, i18n.BotPromptsTitle), ChannelID: at.ChannelID, ThreadTS: at.ThreadTS, Prompts: prompts,
+			Title: b.cat.Sprintf(ui, i18n.BotPromptsTitle), ChannelID: channel, ThreadTS: threadTS, Prompts: prompts,
 		})
 	})
 	if err != nil {

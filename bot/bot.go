@@ -222,6 +222,7 @@ type Bot struct {
 	users    *userCache
 	library  Library
 	answers  *answerCache
+	recent   *recentQuestions
 	ident    atomic.Pointer[identity]
 
 	// sleep waits between retries; tests replace it to record waits without waiting.
@@ -304,6 +305,7 @@ func New(cfg Config, a Answerer, src Sources, st Store) (*Bot, error) {
 		users:          newUserCache(cfg.LocaleTTL, cfg.Clock),
 		library:        cfg.Library,
 		answers:        newAnswerCache(answerCacheTTL, cfg.Clock),
+		recent:         newRecentQuestions(),
 		sleep:          sleepContext,
 		streamInterval: time.Second,
 		pingInterval:   30 * time.Second,

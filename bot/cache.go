@@ -3,6 +3,8 @@ package bot
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -88,4 +90,46 @@ type userCache = ttlCache[slack.User]
 
 func newUserCache(ttl time.Duration, now func() time.Time) *userCache {
 	return newTTLCache[slack.User](ttl, now)
+}
+
+// recentQuestions keeps, per channel, the last questions answered there (newest first), for
+// the assistant pane's suggested prompts when the user is viewing that channel. It is held in
+// memory, bounded: a few questions a channel, a thousand channels.
+type recentQuestions struct {
+	mu    sync.Mutex
+	by    map[string][]string
+	order []string // channels, oldest first, for eviction
+}
+
+const (
+	recentPerChannel = 5
+	recentChannels   = 1000
+)
+
+func newRecentQuestions() *recentQuestions { return &recentQuestions{by: map[string][]string{}} }
+
+func (r *recentQuestions) add(channel, q string) {
+	q = strings.TrimSpace(q)
+	if channel == "" || q == "" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	qs, ok := r.by[channel]
+	if !ok {
+		r.order = append(r.order, channel)
+		if len(r.order) > recentChannels {
+			delete(r.by, r.order[0])
+			r.order = r.order[1:]
+		}
+	}
+	qs = slices.DeleteFunc(slices.Clone(qs), func(s string) bool { return strings.EqualFold(s, q) })
+	qs = append([]string{q}, qs...)
+	r.by[channel] = qs[:min(len(qs), recentPerChannel)]
+}
+
+func (r *recentQuestions) questions(channel string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.by[channel])
 }

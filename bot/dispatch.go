@@ -19,6 +19,8 @@ var eventHandlers = map[string]handlerFunc{
 	"message.channels":         (*Bot).onChannelMessage,
 	"message.groups":           (*Bot).onChannelMessage,
 	"app_home_opened":          (*Bot).onAppHomeOpened,
+
+	"assistant_thread_context_changed": (*Bot).onAssistantContextChanged,
 }
 
 // messageSubscriptions maps a message's channel_type to its Events API subscription.

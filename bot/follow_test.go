@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +150,43 @@ func TestHelpChannelAndAllowList(t *testing.T) {
 	}
 	if n := len(env.answerer.asked()); n != 1 {
 		t.Errorf("%d questions answered, want 1 (none outside the allow-list)", n)
+	}
+}
+
+// The assistant pane follows the channel the user views: once C1 has asked a question in the
+// open, a context change to C1 suggests it; a channel that asked nothing gets the usual three.
+func TestAssistantPromptsFollowTheChannel(t *testing.T) {
+	env := newTestEnv(t)
+	env.postEvent(t, "EvMention", mentionEvent("U2", "<@UBOT> which talks covered eBPF?", "1700000001.000100", ""))
+	env.slack.waitCalls(t, "chat.postMessage", 1)
+	env.postSlash(t, "U3", "a private question in C1", "trig-private")
+	env.slack.waitFor(t, "the slash answer", func([]apiCall) bool { return len(env.responses("trig-private")) == 1 })
+	changed := func(id, channel string) map[string]any {
+		return map[string]any{
+			"type": "assistant_thread_context_changed",
+			"assistant_thread": map[string]any{
+				"user_id": "U1", "channel_id": "D1", "thread_ts": "1700000005.000100",
+				"context": map[string]any{"channel_id": channel, "team_id": "T1"},
+			},
+			"event_ts": id,
+		}
+	}
+	env.postEvent(t, "EvCtx1", changed("1700000006.000100", "C1"))
+	call := env.slack.waitCalls(t, "assistant.threads.setSuggestedPrompts", 1)[0]
+	var prompts []map[string]string
+	if err := json.Unmarshal([]byte(call.Form.Get("prompts")), &prompts); err != nil {
+		t.Fatal(err)
+	}
+	if len(prompts) != 1 || prompts[0]["message"] != "which talks covered eBPF?" {
+		t.Errorf("prompts for C1 = %v, want the question C1 asked in the open (not the private one)", prompts)
+	}
+	env.postEvent(t, "EvCtx2", changed("1700000007.000100", "C9"))
+	call = env.slack.waitCalls(t, "assistant.threads.setSuggestedPrompts", 2)[1]
+	prompts = nil
+	if err := json.Unmarshal([]byte(call.Form.Get("prompts")), &prompts); err != nil {
+		t.Fatal(err)
+	}
+	if len(prompts) != 3 {
+		t.Errorf("prompts for a quiet channel = %v, want the usual three", prompts)
 	}
 }

@@ -59,11 +59,15 @@ type event struct {
 	Tab string `json:"tab"`
 	// Files are the files attached to a file_share message.
 	Files []eventFile `json:"files"`
-	// AssistantThread is set on assistant_thread_started.
+	// AssistantThread is set on assistant_thread_started and _context_changed.
 	AssistantThread struct {
 		UserID    string `json:"user_id"`
 		ChannelID string `json:"channel_id"`
 		ThreadTS  string `json:"thread_ts"`
+		// Context is what the user is viewing beside the assistant pane.
+		Context struct {
+			ChannelID string `json:"channel_id"`
+		} `json:"context"`
 	} `json:"assistant_thread"`
 }
 
