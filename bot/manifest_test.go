@@ -16,6 +16,13 @@ type manifestDoc struct {
 		BotUser struct {
 			DisplayName string `json:"display_name"`
 		} `json:"bot_user"`
+		AppHome struct {
+			HomeTab bool `json:"home_tab_enabled"`
+		} `json:"app_home"`
+		Shortcuts []struct {
+			Type       string `json:"type"`
+			CallbackID string `json:"callback_id"`
+		} `json:"shortcuts"`
 	} `json:"features"`
 	OAuthConfig struct {
 		Scopes struct {
@@ -85,6 +92,12 @@ func TestManifest(t *testing.T) {
 	}
 	if !m.Settings.Interactivity.IsEnabled || !m.Settings.SocketModeEnabled {
 		t.Errorf("settings: %+v", m.Settings)
+	}
+	if !m.Features.AppHome.HomeTab {
+		t.Error("the Home tab is off")
+	}
+	if len(m.Features.Shortcuts) != 1 || m.Features.Shortcuts[0].Type != "message" || m.Features.Shortcuts[0].CallbackID != shortcutCallback {
+		t.Errorf("shortcuts: %+v", m.Features.Shortcuts)
 	}
 	if m.Features.BotUser.DisplayName != "conf bot" {
 		t.Errorf("display name %q", m.Features.BotUser.DisplayName)
