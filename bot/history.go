@@ -21,16 +21,8 @@ const (
 // threadHistory returns the earlier turns of a thread, oldest first, without the
 // current message. On error it returns none: the question can still be answered.
 func (b *Bot) threadHistory(ctx context.Context, channel, threadTS, currentTS string) []answer.Turn {
-	var msgs []slack.Message
-	err := b.call(ctx, "conversations.replies", func(ctx context.Context) error {
-		var err error
-		msgs, _, _, err = b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
-			ChannelID: channel, Timestamp: threadTS, Limit: maxThreadFetch,
-		})
-		return err
-	})
-	if err != nil {
-		b.log.Warn("could not read the thread", "channel", channel, "thread", threadTS, "err", err)
+	msgs, ok := b.threadMessages(ctx, channel, threadTS)
+	if !ok {
 		return nil
 	}
 	return b.turns(msgs, currentTS)
