@@ -203,6 +203,10 @@ func benchSearch(b *testing.B, n int, mode string) {
 		// the index took to build.
 		debug.FreeOSMemory()
 		b.ReportMetric(residentMB(), "rss-MB")
+		// Of which anonymous memory (the heap: vectors, passages, maps) and file pages (the
+		// full-text index's segments, mapped from disk, which the kernel can drop).
+		b.ReportMetric(procStatusMB("RssAnon:"), "anon-MB")
+		b.ReportMetric(procStatusMB("RssFile:"), "file-MB")
 		benchMu.Lock()
 		b.ReportMetric(benchBuilt[n].Seconds(), "build-s")
 		benchMu.Unlock()
@@ -260,13 +264,16 @@ func BenchmarkSearch1MDense(b *testing.B)     { benchSearch(b, 1_000_000, "dense
 func BenchmarkSearch1MLexical(b *testing.B)   { benchSearch(b, 1_000_000, "lexical") }
 
 // residentMB reads the process's resident set size (Linux), or 0 elsewhere.
-func residentMB() float64 {
+func residentMB() float64 { return procStatusMB("VmRSS:") }
+
+// procStatusMB reads one memory line of /proc/self/status (Linux), in MB, or 0.
+func procStatusMB(key string) float64 {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == key {
 			kb, _ := strconv.Atoi(f[1])
 			return float64(kb) / 1024
 		}
@@ -293,7 +300,11 @@ func benchMemory(b *testing.B, n int) {
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(after.HeapInuse)/(1<<20), "heap-MB")
 		debug.FreeOSMemory()
-		b.ReportMetric(residentMB(), "rss-MB") // resident once garbage is returned to the OS
+		b.ReportMetric(residentMB(), "rss-MB")
+		// Of which anonymous memory (the heap: vectors, passages, maps) and file pages (the
+		// full-text index's segments, mapped from disk, which the kernel can drop).
+		b.ReportMetric(procStatusMB("RssAnon:"), "anon-MB")
+		b.ReportMetric(procStatusMB("RssFile:"), "file-MB") // resident once garbage is returned to the OS
 		b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/(1<<20), "index-MB")
 		runtime.KeepAlive(ix)
 		runtime.KeepAlive(c)
