@@ -223,6 +223,7 @@ type Bot struct {
 	library  Library
 	answers  *answerCache
 	recent   *recentQuestions
+	modes    channelModes
 	ident    atomic.Pointer[identity]
 
 	// sleep waits between retries; tests replace it to record waits without waiting.

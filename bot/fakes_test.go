@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -309,6 +310,8 @@ type memStore struct {
 	// pending holds the payloads of accepted, unfinished requests.
 	pending  map[string][]byte
 	finished map[string]bool
+	// modes are the channel modes set from App Home.
+	modes map[string]string
 }
 
 func newMemStore() *memStore {
@@ -407,6 +410,26 @@ func (s *memStore) QuestionStats(_ context.Context, since time.Time) (QuestionSt
 		}
 	}
 	return st, nil
+}
+
+func (s *memStore) SetChannelMode(_ context.Context, channel, mode string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.modes == nil {
+		s.modes = map[string]string{}
+	}
+	if mode == "" {
+		delete(s.modes, channel)
+	} else {
+		s.modes[channel] = mode
+	}
+	return nil
+}
+
+func (s *memStore) ChannelModes(context.Context) (map[string]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.modes), nil
 }
 
 func (s *memStore) loggedQuestions() []QuestionLog {

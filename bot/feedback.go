@@ -27,6 +27,8 @@ func (b *Bot) onAction(ctx context.Context, r request) {
 			b.onShare(ctx, r, act)
 		case actionHomeLang:
 			b.onHomeLang(ctx, r, act)
+		case actionHomeMode:
+			b.onHomeMode(ctx, r, act)
 		}
 	}
 }

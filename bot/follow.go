@@ -2,9 +2,11 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -35,12 +37,77 @@ type QuestionTester interface {
 // defaultFollowUpQuiet is how long a thread may be quiet before the bot stops following it.
 const defaultFollowUpQuiet = 30 * time.Minute
 
-// channelMode is the mode of a channel.
+// ChannelModeStore is a Store that keeps the channel modes admins set from App Home, shared
+// by every replica.
+type ChannelModeStore interface {
+	SetChannelMode(ctx context.Context, channel, mode string) error
+	ChannelModes(ctx context.Context) (map[string]string, error)
+}
+
+// modesTTL is how long the stored channel modes are used before they are read again: a mode
+// an admin sets on one replica reaches the others within it.
+const modesTTL = 10 * time.Second
+
+// channelModes caches the stored channel modes.
+type channelModes struct {
+	mu     sync.Mutex
+	at     time.Time
+	byChan map[string]ChannelMode
+}
+
+// channelMode is the mode of a channel: the one an admin set from App Home, else the
+// configured one, else follow-ups.
 func (b *Bot) channelMode(channel string) ChannelMode {
+	if m := b.storedModes()[channel]; m != "" {
+		return m
+	}
 	if m, ok := b.cfg.Channels[channel]; ok && m != "" {
 		return m
 	}
 	return ModeFollowUps
+}
+
+// storedModes returns the channel modes admins set, read again from the store when older
+// than modesTTL; on a store error the last ones read stay in use.
+func (b *Bot) storedModes() map[string]ChannelMode {
+	ms, ok := b.store.(ChannelModeStore)
+	if !ok {
+		return nil
+	}
+	b.modes.mu.Lock()
+	defer b.modes.mu.Unlock()
+	if b.modes.byChan != nil && b.now().Sub(b.modes.at) < modesTTL {
+		return b.modes.byChan
+	}
+	ctx, cancel := context.WithTimeout(b.workCtx, noticeTimeout)
+	defer cancel()
+	stored, err := ms.ChannelModes(ctx)
+	b.modes.at = b.now()
+	if err != nil {
+		b.log.Warn("could not read the channel modes; keeping the last ones", "err", err)
+		return b.modes.byChan
+	}
+	b.modes.byChan = map[string]ChannelMode{}
+	for c, m := range stored {
+		b.modes.byChan[c] = ChannelMode(m)
+	}
+	return b.modes.byChan
+}
+
+// setChannelMode stores a channel's mode and drops the cache, so that this replica applies
+// it at once.
+func (b *Bot) setChannelMode(ctx context.Context, channel string, mode ChannelMode) error {
+	ms, ok := b.store.(ChannelModeStore)
+	if !ok {
+		return errors.New("this store does not keep channel modes")
+	}
+	if err := ms.SetChannelMode(ctx, channel, string(mode)); err != nil {
+		return err
+	}
+	b.modes.mu.Lock()
+	b.modes.byChan = nil
+	b.modes.mu.Unlock()
+	return nil
 }
 
 // allowed tells whether the bot answers in a channel: everywhere without an allow-list.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -136,6 +137,9 @@ func (b *Bot) homeBlocks(ctx context.Context, user string) []slack.Block {
 		if b.library != nil {
 			blocks = append(blocks, md(b.cat.Sprintf(ui, i18n.BotAddUsage, size(b.library.MaxBytes()))))
 		}
+		if _, ok := b.store.(ChannelModeStore); ok {
+			blocks = append(blocks, b.modeBlocks(ui)...)
+		}
 	}
 	return blocks
 }
@@ -162,6 +166,81 @@ func (b *Bot) onHomeLang(ctx context.Context, r request, act *slack.BlockAction)
 	}
 	if err := b.store.SetUserLang(ctx, user, code); err != nil {
 		b.log.Error("could not store a language choice", "user", user, "err", err)
+	}
+	b.publishHome(ctx, user)
+}
+
+// The App Home controls of channel modes, for admins.
+const (
+	actionHomeModeChannel = "home_mode_channel"
+	actionHomeMode        = "home_mode"
+	blockHomeModes        = "home_modes"
+)
+
+// modeLabels name the channel modes in a language.
+func (b *Bot) modeLabels(ui string) map[ChannelMode]string {
+	return map[ChannelMode]string{
+		ModeFollowUps: b.cat.Sprintf(ui, i18n.BotModeFollowUps),
+		ModeHelp:      b.cat.Sprintf(ui, i18n.BotModeHelp),
+		ModeMentions:  b.cat.Sprintf(ui, i18n.BotModeMentions),
+	}
+}
+
+// modeBlocks lists the channels with a mode other than follow-ups, and offers a channel
+// picker and a mode select to change one.
+func (b *Bot) modeBlocks(ui string) []slack.Block {
+	labels := b.modeLabels(ui)
+	modes := map[string]ChannelMode{}
+	for c, m := range b.cfg.Channels {
+		modes[c] = m
+	}
+	for c, m := range b.storedModes() {
+		modes[c] = m
+	}
+	lines := []string{b.cat.Sprintf(ui, i18n.BotHomeModes)}
+	for _, c := range slices.Sorted(maps.Keys(modes)) {
+		if m := modes[c]; m != ModeFollowUps && labels[m] != "" {
+			lines = append(lines, "• <#"+escape(c)+"> — "+escape(labels[m]))
+		}
+	}
+	var options []*slack.OptionBlockObject
+	for _, m := range []ChannelMode{ModeFollowUps, ModeHelp, ModeMentions} {
+		options = append(options, slack.NewOptionBlockObject(string(m), slack.NewTextBlockObject(slack.PlainTextType, labels[m], false, false), nil))
+	}
+	return []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, strings.Join(lines, "\n"), false, true), nil, nil),
+		slack.NewActionBlock(blockHomeModes,
+			slack.NewOptionsSelectBlockElement(slack.OptTypeChannels, nil, actionHomeModeChannel),
+			slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, actionHomeMode, options...),
+		),
+	}
+}
+
+// onHomeMode sets the mode of the channel picked beside the select, for an admin, and
+// publishes the Home tab again.
+func (b *Bot) onHomeMode(ctx context.Context, r request, act *slack.BlockAction) {
+	user := r.Action.User.ID
+	if !b.isAdmin(ctx, user) {
+		b.log.Warn("a channel mode change from someone who is not an admin", "user", user)
+		return
+	}
+	mode := ChannelMode(act.SelectedOption.Value)
+	if mode != ModeFollowUps && mode != ModeHelp && mode != ModeMentions {
+		return
+	}
+	channel := ""
+	for _, byAction := range r.Action.View.State.Values {
+		if a, ok := byAction[actionHomeModeChannel]; ok && a.SelectedChannel != "" {
+			channel = a.SelectedChannel
+		}
+	}
+	if channel != "" {
+		// Stored even when it is the default: it overrides what the configuration says.
+		if err := b.setChannelMode(ctx, channel, mode); err != nil {
+			b.log.Error("could not store a channel mode", "channel", channel, "err", err)
+		} else {
+			b.log.Info("channel mode set from App Home", "channel", channel, "mode", mode, "by", user)
+		}
 	}
 	b.publishHome(ctx, user)
 }

@@ -71,3 +71,44 @@ func TestAppHomePublished(t *testing.T) {
 		t.Errorf("%d publishes, want 3 (the Messages tab publishes nothing)", n)
 	}
 }
+
+// An admin sets a channel to "help" from App Home (a channel picked, then the mode): the mode
+// is stored, and a question there is then answered without a mention. Someone who is not an
+// admin cannot.
+func TestAppHomeSetsChannelMode(t *testing.T) {
+	env := newTestEnv(t, func(c *Config) { c.Admins = []string{"UADMIN"}; c.Questions = questionMark{} })
+	env.postEvent(t, "EvHome", map[string]any{"type": "app_home_opened", "user": "UADMIN", "channel": "D2", "tab": "home", "event_ts": "1700000001.000100"})
+	view := viewText(t, env.slack.waitCalls(t, "views.publish", 1)[0])
+	for _, want := range []string{`"action_id":"home_mode_channel"`, `"action_id":"home_mode"`, "Every question (help channel)"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("admin's Home tab lacks %q", want)
+		}
+	}
+	modeAction := func(user, trigger string) map[string]any {
+		sel := map[string]any{"action_id": actionHomeMode, "block_id": blockHomeModes, "type": "static_select", "action_ts": "1700000010.000100",
+			"selected_option": map[string]any{"value": "help", "text": map[string]any{"type": "plain_text", "text": "help"}}}
+		return map[string]any{
+			"type": "block_actions", "user": map[string]any{"id": user}, "api_app_id": "A1", "token": "legacy",
+			"container": map[string]any{"type": "view", "view_id": "V1"}, "trigger_id": trigger, "team": map[string]any{"id": "T1"},
+			"view": map[string]any{"id": "V1", "type": "home", "state": map[string]any{"values": map[string]any{
+				blockHomeModes: map[string]any{actionHomeModeChannel: map[string]any{"type": "channels_select", "selected_channel": "C5"}},
+			}}},
+			"actions": []any{sel},
+		}
+	}
+	env.postAction(t, modeAction("U1", "trig-mode-denied"))
+	env.postAction(t, modeAction("UADMIN", "trig-mode"))
+	again := viewText(t, env.slack.waitCalls(t, "views.publish", 2)[1])
+	if modes, _ := env.store.ChannelModes(context.Background()); modes["C5"] != "help" || len(modes) != 1 {
+		t.Fatalf("stored modes = %v, want C5 help", modes)
+	}
+	if !strings.Contains(again, `\u003c#C5\u003e — Every question (help channel)`) {
+		t.Errorf("the Home tab does not list C5's mode:\n%s", again)
+	}
+	q := merge(channelEvent("U1", "Which talks covered WebAssembly?", "1700000020.000100", ""), map[string]any{"channel": "C5"})
+	env.postEvent(t, "EvHelpQ", q)
+	post := env.slack.waitCalls(t, "chat.postMessage", 1)[0]
+	if post.Form.Get("channel") != "C5" || post.Form.Get("thread_ts") != "1700000020.000100" {
+		t.Errorf("answer in %q/%q", post.Form.Get("channel"), post.Form.Get("thread_ts"))
+	}
+}

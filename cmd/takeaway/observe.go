@@ -147,3 +147,19 @@ func (c corpusSources) Sources() []bot.Source {
 	}
 	return out
 }
+
+// SetChannelMode stores a channel mode an admin set from App Home.
+func (b botStore) SetChannelMode(ctx context.Context, channel, mode string) error {
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	return b.st.SetChannelMode(ctx, channel, mode)
+}
+
+// ChannelModes returns the channel modes admins set.
+func (b botStore) ChannelModes(ctx context.Context) (map[string]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	return b.st.ChannelModes(ctx)
+}
+
+var _ bot.ChannelModeStore = botStore{}

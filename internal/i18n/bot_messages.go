@@ -64,6 +64,10 @@ const (
 	BotHomeLangAuto    Key = "bot.home.lang_auto"
 	BotHomeAdmin       Key = "bot.home.admin"
 	BotHomeGaps        Key = "bot.home.gaps"
+	BotHomeModes       Key = "bot.home.modes"
+	BotModeFollowUps   Key = "bot.mode.follow_ups"
+	BotModeHelp        Key = "bot.mode.help"
+	BotModeMentions    Key = "bot.mode.mentions"
 )
 
 // botMessages holds the Slack bot's own sentences (help, limits, errors).
@@ -1150,6 +1154,78 @@ func botMessages() Table {
 			"pl":      "*Odpowiedzi „nie omówiono”* — relacje warte dodania:",
 			"tr":      "*“Kapsanmıyor” yanıtı verilenler* — eklenmeye değer raporlar:",
 			"uk":      "*Відповіді «не висвітлено»* — які звіти варто додати:",
+		},
+		BotHomeModes: {
+			"en":      "*Channel modes*: pick a channel, then how I answer there.",
+			"fr":      "*Modes des canaux* : choisissez un canal, puis comment j’y réponds.",
+			"sv":      "*Kanallägen*: välj en kanal och sedan hur jag svarar där.",
+			"zh":      "*频道模式*：选择一个频道，再选择我在那里如何回答。",
+			"de":      "*Channel-Modi*: Wählen Sie einen Channel und dann, wie ich dort antworte.",
+			"es":      "*Modos de canal*: elija un canal y luego cómo respondo allí.",
+			"ja":      "*チャンネルのモード*：チャンネルを選び、そこでの回答方法を選んでください。",
+			"pt":      "*Modos dos canais*: escolha um canal e depois como respondo nele.",
+			"it":      "*Modalità dei canali*: scegli un canale, poi come rispondo lì.",
+			"nl":      "*Kanaalmodi*: kies een kanaal en dan hoe ik daar antwoord.",
+			"ko":      "*채널 모드*: 채널을 고른 다음 그곳에서 답하는 방식을 고르세요.",
+			"zh-Hant": "*頻道模式*：選擇一個頻道，再選擇我在那裡如何回答。",
+			"ru":      "*Режимы каналов*: выберите канал, затем как я в нём отвечаю.",
+			"pl":      "*Tryby kanałów*: wybierz kanał, a potem sposób, w jaki tam odpowiadam.",
+			"tr":      "*Kanal modları*: bir kanal seçin, sonra orada nasıl yanıt vereceğimi.",
+			"uk":      "*Режими каналів*: виберіть канал, а потім як я в ньому відповідаю.",
+		},
+		BotModeFollowUps: {
+			"en":      "Mentions and thread follow-ups",
+			"fr":      "Mentions et suites dans le fil",
+			"sv":      "Omnämnanden och följdfrågor i tråden",
+			"zh":      "提及和线程内追问",
+			"de":      "Erwähnungen und Folgefragen im Thread",
+			"es":      "Menciones y seguimiento en el hilo",
+			"ja":      "メンションとスレッド内の追加質問",
+			"pt":      "Menções e seguimento na conversa",
+			"it":      "Menzioni e seguiti nel thread",
+			"nl":      "Vermeldingen en vervolgvragen in de thread",
+			"ko":      "멘션과 스레드 후속 질문",
+			"zh-Hant": "提及和討論串內追問",
+			"ru":      "Упоминания и продолжение в ветке",
+			"pl":      "Wzmianki i dalsze pytania w wątku",
+			"tr":      "Anmalar ve konu içi devam soruları",
+			"uk":      "Згадки та продовження в гілці",
+		},
+		BotModeHelp: {
+			"en":      "Every question (help channel)",
+			"fr":      "Toutes les questions (canal d’aide)",
+			"sv":      "Varje fråga (hjälpkanal)",
+			"zh":      "每个问题（帮助频道）",
+			"de":      "Jede Frage (Hilfe-Channel)",
+			"es":      "Todas las preguntas (canal de ayuda)",
+			"ja":      "すべての質問（ヘルプチャンネル）",
+			"pt":      "Todas as perguntas (canal de ajuda)",
+			"it":      "Ogni domanda (canale di aiuto)",
+			"nl":      "Elke vraag (helpkanaal)",
+			"ko":      "모든 질문(도움 채널)",
+			"zh-Hant": "每個問題（說明頻道）",
+			"ru":      "Все вопросы (канал помощи)",
+			"pl":      "Każde pytanie (kanał pomocy)",
+			"tr":      "Her soru (yardım kanalı)",
+			"uk":      "Усі питання (канал допомоги)",
+		},
+		BotModeMentions: {
+			"en":      "Mentions only",
+			"fr":      "Mentions seulement",
+			"sv":      "Endast omnämnanden",
+			"zh":      "仅限提及",
+			"de":      "Nur Erwähnungen",
+			"es":      "Solo menciones",
+			"ja":      "メンションのみ",
+			"pt":      "Só menções",
+			"it":      "Solo menzioni",
+			"nl":      "Alleen vermeldingen",
+			"ko":      "멘션만",
+			"zh-Hant": "僅限提及",
+			"ru":      "Только упоминания",
+			"pl":      "Tylko wzmianki",
+			"tr":      "Yalnızca anmalar",
+			"uk":      "Лише згадки",
 		},
 	}
 }

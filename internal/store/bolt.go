@@ -55,6 +55,11 @@ var boltMigrations = []func(tx *bbolt.Tx) error{
 		_, err := tx.CreateBucketIfNotExists(bucketReports)
 		return err
 	},
+	// 4: channel modes set by admins from App Home.
+	func(tx *bbolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketChannelModes)
+		return err
+	},
 }
 
 // boltOpenTimeout bounds how long OpenBolt waits for the file lock held by

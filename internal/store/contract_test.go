@@ -77,6 +77,7 @@ func runContract(t *testing.T, be backend) {
 		{"RequestsRace", testRequestsRace},
 		{"Reports", testReports},
 		{"ReportsSharedAndRaced", testReportsShared},
+		{"ChannelModes", testChannelModes},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -820,5 +821,28 @@ func testReportsShared(t *testing.T, be backend, open opener) {
 	}
 	if list, err := last.Reports(ctx); err != nil || len(list) != 1 {
 		t.Errorf("Reports from another handle = %d reports, %v; want 1", len(list), err)
+	}
+}
+
+func testChannelModes(t *testing.T, _ backend, open opener) {
+	s := open(t)
+	ctx := t.Context()
+	if m, err := s.ChannelModes(ctx); err != nil || len(m) != 0 {
+		t.Fatalf("fresh store: %v, %v", m, err)
+	}
+	for _, kv := range [][2]string{{"C1", "help"}, {"C2", "mentions"}, {"C1", "mentions"}, {"C3", "help"}, {"C3", ""}} {
+		if err := s.SetChannelMode(ctx, kv[0], kv[1]); err != nil {
+			t.Fatalf("SetChannelMode(%q, %q): %v", kv[0], kv[1], err)
+		}
+	}
+	m, err := s.ChannelModes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"C1": "mentions", "C2": "mentions"}; !reflect.DeepEqual(m, want) {
+		t.Errorf("modes = %v, want %v", m, want)
+	}
+	if err := s.SetChannelMode(ctx, "", "help"); err == nil {
+		t.Error("an empty channel ID is accepted")
 	}
 }

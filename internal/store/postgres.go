@@ -91,6 +91,14 @@ CREATE TABLE reports (
 CREATE TABLE reports_version (version bigint NOT NULL);
 INSERT INTO reports_version VALUES (0);
 `,
+	// 4: channel modes set by admins from App Home.
+	`
+CREATE TABLE channel_modes (
+	channel_id text PRIMARY KEY,
+	mode       text NOT NULL,
+	updated_at timestamptz NOT NULL
+);
+`,
 }
 
 // Postgres is the shared store kept in PostgreSQL, for running several

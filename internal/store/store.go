@@ -164,6 +164,10 @@ type Store interface {
 	Reports(ctx context.Context) ([]Report, error)
 	// ReportsVersion changes whenever a report is added or removed.
 	ReportsVersion(ctx context.Context) (int64, error)
+	// SetChannelMode stores the mode an admin set for a channel; "" clears it.
+	SetChannelMode(ctx context.Context, channel, mode string) error
+	// ChannelModes returns every channel's stored mode.
+	ChannelModes(ctx context.Context) (map[string]string, error)
 	// Close releases the store's resources.
 	Close() error
 }
