@@ -205,6 +205,7 @@ func (b *Bot) tellAdded(ctx context.Context, t target, ui, label string, a Added
 		}
 		sample := b.cat.Sprintf(ui, i18n.BotAddedSample, a.Title)
 		b.say(ctx, t, ui, i18n.BotAdded, escape(a.Title), escape(details), a.Passages, escape(a.ID), escape(sample))
+		b.publishHome(ctx, t.UserID) // the adder's Home tab lists it at once; others on their next open
 	}
 }
 
@@ -263,6 +264,7 @@ func (b *Bot) cmdRemove(ctx context.Context, c commandCall) {
 	}
 	b.log.Info("report removed", "id", gone.ID, "title", gone.Title, "user", c.t.UserID)
 	b.say(ctx, c.t, ui, i18n.BotRemoved, escape(gone.Title), escape(gone.ID))
+	b.publishHome(ctx, c.t.UserID)
 }
 
 // size writes a byte count for a person: 512 B, 3.4 MB.
