@@ -300,8 +300,15 @@ func deriveState(c *corpus.Corpus, headers map[string]string, t *passageTexts) *
 
 // applyState installs a derived (or persisted) state in the index.
 func (ix *Index) applyState(st *indexState) {
-	ix.anchors, ix.sectionNames, ix.carriedNames = st.Anchors, st.SectionNames, st.CarriedNames
-	ix.df, ix.central, ix.denseKeys = st.DF, st.Central, st.DenseKeys
+	// Held for as long as the index, these are laid out compactly: a few large allocations
+	// rather than millions of small ones scattered among the build's temporaries, each of
+	// which would keep a page of the heap from being returned.
+	var arena stringArena
+	ix.anchors = arena.sets(st.Anchors)
+	ix.sectionNames = arena.setMap(st.SectionNames)
+	ix.carriedNames = arena.setMap(st.CarriedNames)
+	ix.denseKeys = arena.strings(st.DenseKeys)
+	ix.df, ix.central = st.DF, st.Central
 	ix.properNouns = make(map[string]bool, len(st.ProperNouns))
 	for _, w := range st.ProperNouns {
 		ix.properNouns[w] = true
@@ -316,6 +323,67 @@ func (ix *Index) applyState(st *indexState) {
 	for _, ws := range ix.wordsByLen {
 		sort.Strings(ws)
 	}
+}
+
+// stringArena copies many small strings into one allocation each time it is asked, equal
+// strings shared.
+type stringArena struct{}
+
+// pack returns copies of ss held in one backing string, equal strings sharing their bytes.
+func (stringArena) pack(ss []string) []string {
+	seen := make(map[string]int, len(ss))
+	var b strings.Builder
+	for _, s := range ss {
+		if _, ok := seen[s]; !ok {
+			seen[s] = b.Len()
+			b.WriteString(s)
+		}
+	}
+	all := b.String()
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		at := seen[s]
+		out[i] = all[at : at+len(s)]
+	}
+	return out
+}
+
+// strings packs a list of strings.
+func (a stringArena) strings(ss []string) []string { return a.pack(ss) }
+
+// sets packs name sets: every name in one array (and one backing string), each set a slice of it.
+func (a stringArena) sets(sets []nameSet) []nameSet {
+	n := 0
+	for _, s := range sets {
+		n += len(s)
+	}
+	flat := make([]string, 0, n)
+	for _, s := range sets {
+		flat = append(flat, s...)
+	}
+	flat = a.pack(flat)
+	out := make([]nameSet, len(sets))
+	at := 0
+	for i, s := range sets {
+		out[i] = nameSet(flat[at : at+len(s) : at+len(s)])
+		at += len(s)
+	}
+	return out
+}
+
+// setMap packs a map of name sets, in key order.
+func (a stringArena) setMap(m map[string]nameSet) map[string]nameSet {
+	keys := slices.Sorted(maps.Keys(m))
+	sets := make([]nameSet, len(keys))
+	for i, k := range keys {
+		sets[i] = m[k]
+	}
+	sets = a.sets(sets)
+	out := make(map[string]nameSet, len(keys))
+	for i, k := range keys {
+		out[k] = sets[i]
+	}
+	return out
 }
 
 // nameSet is a small set of folded names, sorted: a passage's anchors, a section's names.
