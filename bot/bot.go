@@ -224,6 +224,7 @@ type Bot struct {
 	answers  *answerCache
 	recent   *recentQuestions
 	modes    channelModes
+	homes    recentUsers
 	ident    atomic.Pointer[identity]
 
 	// sleep waits between retries; tests replace it to record waits without waiting.

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -56,7 +57,59 @@ func (b *Bot) publishHome(ctx context.Context, user string) {
 	})
 	if err != nil {
 		b.log.Warn("could not publish the Home tab", "user", user, "err", err)
+		return
 	}
+	b.homes.add(user)
+}
+
+// RefreshHomes publishes again, in the background, the Home tabs this process published
+// lately (the reports they list changed). Only the most recent homeUsers are kept.
+func (b *Bot) RefreshHomes(ctx context.Context) {
+	users := b.homes.list()
+	if len(users) == 0 {
+		return
+	}
+	b.mu.Lock()
+	if b.closing {
+		b.mu.Unlock()
+		return
+	}
+	b.inflight.Add(1)
+	b.mu.Unlock()
+	go func() {
+		defer b.inflight.Done()
+		for _, u := range users {
+			if ctx.Err() != nil || b.workCtx.Err() != nil {
+				return
+			}
+			b.publishHome(b.workCtx, u)
+		}
+	}()
+}
+
+// homeUsers bounds the users whose Home tab is refreshed when the reports change.
+const homeUsers = 200
+
+// recentUsers is a bounded set of users, oldest dropped first.
+type recentUsers struct {
+	mu    sync.Mutex
+	order []string
+}
+
+func (r *recentUsers) add(user string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.order = slices.DeleteFunc(r.order, func(u string) bool { return u == user })
+	r.order = append(r.order, user)
+	if len(r.order) > homeUsers {
+		r.order = r.order[len(r.order)-homeUsers:]
+	}
+}
+
+func (r *recentUsers) list() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.order)
 }
 
 // homeBlocks is the Home tab: how to ask, with two examples drawn from the reports' events;

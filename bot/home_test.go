@@ -112,3 +112,20 @@ func TestAppHomeSetsChannelMode(t *testing.T) {
 		t.Errorf("answer in %q/%q", post.Form.Get("channel"), post.Form.Get("thread_ts"))
 	}
 }
+
+// When the reports change, the Home tabs published lately are published again.
+func TestRefreshHomes(t *testing.T) {
+	env := newTestEnv(t)
+	env.postEvent(t, "EvHome", map[string]any{"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home", "event_ts": "1700000001.000100"})
+	env.slack.waitCalls(t, "views.publish", 1)
+	for deadline := time.Now().Add(5 * time.Second); len(env.bot.homes.list()) == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the published Home tab was not remembered")
+		}
+	}
+	env.bot.RefreshHomes(context.Background())
+	again := env.slack.waitCalls(t, "views.publish", 2)[1]
+	if again.JSON["user_id"] != "U1" {
+		t.Errorf("republished for %v", again.JSON["user_id"])
+	}
+}

@@ -30,6 +30,8 @@ import (
 // app is the wired core: the reports, their index and the answering service, as one
 // generation that is replaced whole (atomically) when a report is added or removed.
 type app struct {
+	// onChange, when set, is called after the reports changed (the bot republishes Home tabs).
+	onChange atomic.Pointer[func()]
 	// base are the reports every generation starts from: the default corpus (unless switched
 	// off) and the report files configured or kept in the data directory.
 	base    []corpus.Document
@@ -285,6 +287,9 @@ func (a *app) refresh(ctx context.Context) (bool, error) {
 	}
 	a.log.Info("reports updated", "reports", len(g.corpus.Reports), "passages", len(g.corpus.Passages),
 		"embedded", embedded, "version", g.version, "took", time.Since(start).Round(time.Millisecond))
+	if f := a.onChange.Load(); f != nil {
+		(*f)()
+	}
 	return true, nil
 }
 

@@ -84,6 +84,9 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The Home tabs list the reports: they are published again when the reports change.
+	refreshHomes := func() { b.RefreshHomes(ctx) }
+	a.onChange.Store(&refreshHomes)
 	// Run fails fast, naming the token, when Slack rejects it, and waits out a Slack outage
 	// for up to two minutes, /readyz saying "not ready" meanwhile.
 	ready.check = b.Check
