@@ -161,7 +161,9 @@ func (b *Bot) channelMessageRoute(e event) bool {
 func (b *Bot) onChannelMessage(ctx context.Context, r request) {
 	e := r.Event
 	text := unescape(stripMentions(e.Text, b.botUserID()))
-	if text == "" || b.onUploadSilently(e) {
+	// A message sharing files is not taken as a question: reports are added from DMs and
+	// mentions, never from a channel's chatter.
+	if text == "" || len(e.Files) > 0 {
 		return
 	}
 	inThread := e.ThreadTS != "" && e.ThreadTS != e.TS
@@ -177,10 +179,6 @@ func (b *Bot) onChannelMessage(ctx context.Context, r request) {
 		b.answerQuestion(ctx, r, t, text, nil)
 	}
 }
-
-// onUploadSilently tells whether a message only shares files: reports are added from DMs and
-// mentions, never from a channel's chatter.
-func (b *Bot) onUploadSilently(e event) bool { return len(e.Files) > 0 }
 
 // isQuestion tells whether a help channel's message asks something.
 func (b *Bot) isQuestion(text string) bool {
