@@ -203,8 +203,8 @@ func benchSearch(b *testing.B, n int, mode string) {
 		// the index took to build.
 		debug.FreeOSMemory()
 		b.ReportMetric(residentMB(), "rss-MB")
-		// Of which anonymous memory (the heap: vectors, passages, maps) and file pages (the
-		// full-text index's segments, mapped from disk, which the kernel can drop).
+		// Of which anonymous memory (the heap: vectors, passages, maps) and file pages (the binary,
+		// the full-text index's segments: mapped from disk, the kernel can drop them).
 		b.ReportMetric(procStatusMB("RssAnon:"), "anon-MB")
 		b.ReportMetric(procStatusMB("RssFile:"), "file-MB")
 		benchMu.Lock()
@@ -301,8 +301,8 @@ func benchMemory(b *testing.B, n int) {
 		b.ReportMetric(float64(after.HeapInuse)/(1<<20), "heap-MB")
 		debug.FreeOSMemory()
 		b.ReportMetric(residentMB(), "rss-MB")
-		// Of which anonymous memory (the heap: vectors, passages, maps) and file pages (the
-		// full-text index's segments, mapped from disk, which the kernel can drop).
+		// Of which anonymous memory (the heap: vectors, passages, maps) and file pages (the binary,
+		// the full-text index's segments: mapped from disk, the kernel can drop them).
 		b.ReportMetric(procStatusMB("RssAnon:"), "anon-MB")
 		b.ReportMetric(procStatusMB("RssFile:"), "file-MB") // resident once garbage is returned to the OS
 		b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/(1<<20), "index-MB")

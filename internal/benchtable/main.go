@@ -1,7 +1,7 @@
 // Command benchtable turns the output of the retrieval search benchmarks into the README's
 // table of search figures, so that the table is regenerated from a run and never retyped:
 //
-//	go test -run '^$' -bench 'Search' -benchtime 384x -timeout 100m ./retrieval | tee bench/search.txt
+//	go test -run '^$' -bench 'Search' -benchtime 200x -timeout 100m ./retrieval | tee bench/search.txt
 //	go test -run '^$' -bench 'Startup' -benchtime 5x ./retrieval | grep '^Benchmark' | tee -a bench/search.txt
 //	go run ./internal/benchtable -in bench/search.txt -readme README.md
 //
@@ -162,7 +162,7 @@ func render(res *results, date, source string) string {
 		if v, ok := h["rss-MB"]; ok && v > 0 {
 			rss = fmt.Sprintf("%.0f MB", v)
 			if anon, ok := h["anon-MB"]; ok && anon > 0 {
-				rss += fmt.Sprintf(" (%.0f heap, %.0f index files)", anon, h["file-MB"])
+				rss += fmt.Sprintf(" (%.0f heap, %.0f mapped files)", anon, h["file-MB"])
 			}
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", s.label, cell(h, true), cell(flat, okF), cell(dense, okD), cell(lex, okL), ratio, build, rss)
