@@ -136,7 +136,11 @@ type dailyMessage struct {
 // context line, the metadata that marks the day's post. Everything from reports and models
 // is escaped, so "<!channel>" in a passage is shown, never acted upon.
 func renderDaily(cat *i18n.Catalog, t digest.Takeaway) dailyMessage {
-	body := truncateEscaped(escapeMrkdwn(t.Text), maxText)
+	text := escapeMrkdwn(t.Text)
+	if h := strings.TrimSpace(strings.ReplaceAll(t.Headline, "*", "")); h != "" {
+		text = "*" + escape(h) + "*\n" + text // the point in a line, in bold, above the post
+	}
+	body := truncateEscaped(text, maxText)
 	blocks := []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, body, false, true), nil, nil),
 	}

@@ -31,7 +31,7 @@ func runDigest(ctx context.Context, env *environment, args []string) error {
 	fs.SetOutput(env.stderr)
 	date := fs.String("date", "", "the day, YYYY-MM-DD (default today in UTC, or in the channel's time zone with --post)")
 	lang := fs.String("lang", "", "the takeaway's language ("+strings.Join(i18n.Supported(), ", ")+"; default the channel's, else en)")
-	asJSON := fs.Bool("json", false, "print {date, lang, passage_ids, text, citations} as JSON")
+	asJSON := fs.Bool("json", false, "print {date, lang, headline, insight_id, passage_ids, text, citations} as JSON")
 	post := fs.String("post", "", "post to this channel ID (needs SLACK_BOT_TOKEN) instead of only printing")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -149,6 +149,9 @@ func printTakeaway(w io.Writer, cat *i18n.Catalog, t digest.Takeaway, asJSON boo
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		return enc.Encode(t)
+	}
+	if t.Headline != "" {
+		fmt.Fprintln(w, t.Headline)
 	}
 	fmt.Fprintln(w, t.Text)
 	if src := answer.Sources(cat, answer.Answer{Lang: t.Lang, Citations: t.Citations}); src != "" {

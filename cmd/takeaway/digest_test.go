@@ -7,16 +7,20 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 type digestJSON struct {
 	Date       string   `json:"date"`
 	Lang       string   `json:"lang"`
+	Headline   string   `json:"headline"`
+	InsightID  string   `json:"insight_id"`
 	PassageIDs []string `json:"passage_ids"`
 	Text       string   `json:"text"`
 	Citations  []struct {
 		N         int    `json:"n"`
 		PassageID string `json:"passage_id"`
+		Quote     string `json:"quote"`
 	} `json:"citations"`
 }
 
@@ -32,8 +36,16 @@ func digestRun(t *testing.T, env map[string]string, args ...string) (digestJSON,
 	}
 	var keys map[string]any
 	_ = json.Unmarshal([]byte(out), &keys)
-	if len(keys) != 5 {
-		t.Errorf("digest --json has keys %v, want exactly date, lang, passage_ids, text, citations", keys)
+	if len(keys) != 7 {
+		t.Errorf("digest --json has keys %v, want exactly date, lang, headline, insight_id, passage_ids, text, citations", keys)
+	}
+	if d.Headline == "" || d.InsightID == "" || utf8.RuneCountInString(d.Headline) > 101 {
+		t.Errorf("digest --json headline %q, insight %q: want both, the headline one line", d.Headline, d.InsightID)
+	}
+	for _, c := range d.Citations {
+		if utf8.RuneCountInString(c.Quote) > 500 {
+			t.Errorf("quote of %d characters, want at most 500", utf8.RuneCountInString(c.Quote))
+		}
 	}
 	return d, out
 }
@@ -66,7 +78,7 @@ func TestDigestPrint(t *testing.T) {
 		t.Errorf("default date %s, want today in UTC (%s)", today.Date, want)
 	}
 	text, _, code := runCLI(t, env, "digest", "--date", "2026-03-29")
-	if code != 0 || !strings.HasPrefix(text, "Here is today's takeaway") || !strings.Contains(text, "Sources:") {
+	if code != 0 || !strings.HasPrefix(text, first.Headline+"\nHere is today's takeaway") || !strings.Contains(text, "Sources:") {
 		t.Errorf("digest printed (exit %d):\n%s", code, text)
 	}
 }

@@ -49,7 +49,7 @@ func TestServePostsTheDailyTakeaway(t *testing.T) {
 	form, _ := url.ParseQuery(bodies[0])
 	after := time.Now().UTC().Format(time.DateOnly)
 	meta := form.Get("metadata")
-	if form.Get("channel") != "CDAILY" || !strings.HasPrefix(form.Get("text"), "Här är dagens lärdom") ||
+	if form.Get("channel") != "CDAILY" || !strings.Contains(form.Get("text"), "\nHär är dagens lärdom") || !strings.HasPrefix(form.Get("text"), "*") ||
 		!strings.Contains(meta, `"event_type":"takeaway_daily"`) || !(strings.Contains(meta, before) || strings.Contains(meta, after)) {
 		t.Errorf("posted %v", form)
 	}

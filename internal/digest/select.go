@@ -426,6 +426,8 @@ type Pick struct {
 	// Key holds the passage's key sentences (one to three, in reading order), for the
 	// offline takeaway and the citation's quote.
 	Key []string
+	// Unit identifies the insight whatever the copy posted: its canonical passage's ID.
+	Unit string
 }
 
 // Pick chooses the passage for date (YYYY-MM-DD) in a channel speaking lang, given the passage
@@ -507,7 +509,8 @@ func (s *Selector) pickAt(date string, days int, lang string, posted []string) (
 		p := s.passages[i]
 		return Pick{
 			Date: date, Passage: p, Report: s.reports[p.ReportID], Tier: t, Index: found,
-			Key: keySentences(s.w, s.centroid[p.ReportID], p.Text),
+			Key:  keySentences(s.w, s.centroid[p.ReportID], p.Text),
+			Unit: s.passages[s.units[rot[found]].copies[0]].ID,
 		}, nil
 	}
 	// Unreachable: currentCycle never reports every candidate as done.

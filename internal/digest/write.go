@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/answer"
@@ -31,8 +33,13 @@ const maxModelText = 1200
 // language, the passage it relies on and the citation. It is what `takeaway digest --json`
 // prints and what the Slack poster renders.
 type Takeaway struct {
-	Date       string            `json:"date"`
-	Lang       string            `json:"lang"`
+	Date string `json:"date"`
+	Lang string `json:"lang"`
+	// Headline is the point in a line: its own title where the report gives one, else its
+	// first clause.
+	Headline string `json:"headline"`
+	// InsightID identifies the point whatever copy (translation) was posted.
+	InsightID  string            `json:"insight_id"`
 	PassageIDs []string          `json:"passage_ids"`
 	Text       string            `json:"text"`
 	Citations  []answer.Citation `json:"citations"`
@@ -74,10 +81,13 @@ func ChannelLang(lang string) string {
 // answered offline: the daily post never waits on a model.
 func (c *Composer) Compose(ctx context.Context, p Pick, lang string) Takeaway {
 	lang = ChannelLang(lang)
+	p.Key = boundKey(p.Key, maxQuote)
 	quote := strings.Join(p.Key, " ")
 	t := Takeaway{
 		Date:       p.Date,
 		Lang:       lang,
+		Headline:   headline(p),
+		InsightID:  p.Unit,
 		PassageIDs: []string{p.Passage.ID},
 		Citations:  []answer.Citation{answer.NewCitation(1, retrieval.Hit{Passage: p.Passage, Report: p.Report}, quote)},
 		Mode:       answer.ModeExtractive,
@@ -160,4 +170,81 @@ func quoteBlock(key []string, quoteLang, lang string) string {
 	}
 	lines[last] += " [1]"
 	return "> " + strings.Join(lines, "\n> ")
+}
+
+// maxQuote bounds the quoted support of a daily post, in characters.
+const maxQuote = 500
+
+// boundKey keeps the key sentences, in order, while they fit in max characters together; a
+// first sentence longer than that is cut.
+func boundKey(key []string, max int) []string {
+	var out []string
+	n := 0
+	for _, s := range key {
+		l := utf8.RuneCountInString(s)
+		if len(out) > 0 && n+l+1 > max {
+			break
+		}
+		if len(out) == 0 && l > max {
+			return []string{truncateRunes(s, max)}
+		}
+		out = append(out, s)
+		n += l + 1
+	}
+	return out
+}
+
+// maxHeadline bounds a headline, in characters.
+const maxHeadline = 100
+
+// headline is the point of a pick in a line: the title a list item or a line gives itself
+// ("**Service meshes are here to stay**: …", "3. GitOps — …"), else the first clause of its
+// first key sentence.
+func headline(p Pick) string {
+	first := ""
+	if len(p.Key) > 0 {
+		first = p.Key[0]
+	} else if lines := strings.Split(strings.TrimSpace(p.Passage.Text), "\n"); len(lines) > 0 {
+		first = lines[0]
+	}
+	first = strings.TrimSpace(strings.TrimLeft(first, "•-*#> \t"))
+	if m := numberedRE.FindStringIndex(first); m != nil {
+		first = first[m[1]:]
+	}
+	if strings.HasPrefix(first, "**") {
+		if end := strings.Index(first[2:], "**"); end > 0 {
+			return clip(strings.TrimRight(first[2:2+end], " :.—–-"), maxHeadline)
+		}
+	}
+	first = strings.ReplaceAll(first, "**", "")
+	// A title before a colon or a dash, when it is short enough to be one.
+	for _, sep := range []string{": ", " — ", " – ", "：", " - "} {
+		if i := strings.Index(first, sep); i > 0 && utf8.RuneCountInString(first[:i]) <= 80 && utf8.RuneCountInString(first[:i]) >= 3 {
+			return clip(first[:i], maxHeadline)
+		}
+	}
+	// Else the first clause, when it says enough on its own.
+	rs := []rune(first)
+	for i, r := range rs {
+		if i >= 25 && strings.ContainsRune(",;，；、(", r) {
+			return clip(strings.TrimSpace(string(rs[:i])), maxHeadline)
+		}
+	}
+	return clip(strings.TrimRight(first, " ."), maxHeadline)
+}
+
+// numberedRE matches a list number opening a line ("3. ", "10) ").
+var numberedRE = regexp.MustCompile(`^\d{1,2}[.)]\s+`)
+
+// clip cuts s to max characters at a word boundary, with an ellipsis.
+func clip(s string, max int) string {
+	rs := []rune(s)
+	if len(rs) <= max {
+		return s
+	}
+	cut := string(rs[:max])
+	if i := strings.LastIndex(cut, " "); i > max/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:") + "…"
 }
