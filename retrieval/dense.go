@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"log/slog"
@@ -144,32 +145,15 @@ func buildDense(ctx context.Context, c *corpus.Corpus, key string, texts func() 
 	return col, f, len(todo), nil
 }
 
-// writeSnapshot exports the database to a temporary file and renames it into place, so that a
-// crash never leaves a half-written snapshot behind.
+// writeSnapshot exports the database uncompressed (float vectors do not compress) through a
+// temporary file renamed into place, so that a crash never leaves a half-written snapshot.
 func writeSnapshot(db *chromem.DB, path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("create data dir: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".dense-*.tmp")
-	if err != nil {
-		return fmt.Errorf("create snapshot: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := db.ExportToWriter(tmp, false, "", collectionName); err != nil {
-		tmp.Close()
-		return fmt.Errorf("export dense index: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sync snapshot: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("close snapshot: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("install snapshot: %w", err)
-	}
-	return nil
+	return writeAtomic(path, func(w *bufio.Writer) error {
+		if err := db.ExportToWriter(w, false, "", collectionName); err != nil {
+			return fmt.Errorf("export dense index: %w", err)
+		}
+		return nil
+	})
 }
 
 // normalize scales v to unit length; chromem-go expects unit vectors and does not normalise
