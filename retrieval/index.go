@@ -176,10 +176,10 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 
 	var lex *lexical
 	var err error
-	if opts.DataDir != "" {
-		lex, err = persistedLexical(opts.DataDir, key, len(c.Passages), fieldsOf(c), func() []lexicalDoc { return prepared().lexical }, opts.Logger)
+	if fields := fieldsOf(c); opts.DataDir != "" {
+		lex, err = persistedLexical(opts.DataDir, key, len(c.Passages), fields, func() []lexicalDoc { return prepared().lexical }, opts.Logger)
 	} else {
-		lex, err = newLexical(prepared().lexical, "")
+		lex, err = newLexical(prepared().lexical, fields, "")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
@@ -303,11 +303,10 @@ func (ix *Index) applyState(st *indexState) {
 	// Held for as long as the index, these are laid out compactly: a few large allocations
 	// rather than millions of small ones scattered among the build's temporaries, each of
 	// which would keep a page of the heap from being returned.
-	var arena stringArena
-	ix.anchors = arena.sets(st.Anchors)
-	ix.sectionNames = arena.setMap(st.SectionNames)
-	ix.carriedNames = arena.setMap(st.CarriedNames)
-	ix.denseKeys = arena.strings(st.DenseKeys)
+	ix.anchors = packSets(st.Anchors)
+	ix.sectionNames = packSetMap(st.SectionNames)
+	ix.carriedNames = packSetMap(st.CarriedNames)
+	ix.denseKeys = packStrings(st.DenseKeys)
 	ix.df, ix.central = st.DF, st.Central
 	ix.properNouns = make(map[string]bool, len(st.ProperNouns))
 	for _, w := range st.ProperNouns {
@@ -325,12 +324,9 @@ func (ix *Index) applyState(st *indexState) {
 	}
 }
 
-// stringArena copies many small strings into one allocation each time it is asked, equal
-// strings shared.
-type stringArena struct{}
-
-// pack returns copies of ss held in one backing string, equal strings sharing their bytes.
-func (stringArena) pack(ss []string) []string {
+// packStrings returns copies of ss held in one backing string, equal strings sharing their
+// bytes.
+func packStrings(ss []string) []string {
 	seen := make(map[string]int, len(ss))
 	var b strings.Builder
 	for _, s := range ss {
@@ -348,11 +344,9 @@ func (stringArena) pack(ss []string) []string {
 	return out
 }
 
-// strings packs a list of strings.
-func (a stringArena) strings(ss []string) []string { return a.pack(ss) }
-
-// sets packs name sets: every name in one array (and one backing string), each set a slice of it.
-func (a stringArena) sets(sets []nameSet) []nameSet {
+// packSets packs name sets: every name in one array (and one backing string), each set a
+// slice of it.
+func packSets(sets []nameSet) []nameSet {
 	n := 0
 	for _, s := range sets {
 		n += len(s)
@@ -361,7 +355,7 @@ func (a stringArena) sets(sets []nameSet) []nameSet {
 	for _, s := range sets {
 		flat = append(flat, s...)
 	}
-	flat = a.pack(flat)
+	flat = packStrings(flat)
 	out := make([]nameSet, len(sets))
 	at := 0
 	for i, s := range sets {
@@ -371,14 +365,14 @@ func (a stringArena) sets(sets []nameSet) []nameSet {
 	return out
 }
 
-// setMap packs a map of name sets, in key order.
-func (a stringArena) setMap(m map[string]nameSet) map[string]nameSet {
+// packSetMap packs a map of name sets, in key order.
+func packSetMap(m map[string]nameSet) map[string]nameSet {
 	keys := slices.Sorted(maps.Keys(m))
 	sets := make([]nameSet, len(keys))
 	for i, k := range keys {
 		sets[i] = m[k]
 	}
-	sets = a.sets(sets)
+	sets = packSets(sets)
 	out := make(map[string]nameSet, len(keys))
 	for i, k := range keys {
 		out[k] = sets[i]

@@ -61,14 +61,11 @@ type lexicalDoc struct {
 	Lang   string
 }
 
-// newLexical indexes the passages in memory (path "") or in the directory path.
-func newLexical(docs []lexicalDoc, path string) (*lexical, error) {
+// newLexical indexes the passages, in the text fields given (fieldsOf), in memory (path "")
+// or in the directory path.
+func newLexical(docs []lexicalDoc, fields map[string]bool, path string) (*lexical, error) {
 	im := mapping.NewIndexMapping()
 	dm := mapping.NewDocumentStaticMapping()
-	fields := map[string]bool{}
-	for _, d := range docs {
-		fields[fieldFor(d.Lang)] = true
-	}
 	for f := range fields {
 		fm := mapping.NewTextFieldMapping()
 		fm.Analyzer = strings.TrimPrefix(f, "text_")

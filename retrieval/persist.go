@@ -200,7 +200,7 @@ func persistedLexical(dir, key string, n int, fields map[string]bool, docs func(
 	}
 	defer os.RemoveAll(tmp)
 	built := filepath.Join(tmp, "index")
-	l, err := newLexical(docs(), built)
+	l, err := newLexical(docs(), fields, built)
 	if err != nil {
 		return nil, err
 	}
