@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -217,11 +216,7 @@ func reason(err error, label string) string {
 // mayAddReports tells whether a user may add and remove reports: anyone, when so configured;
 // else the bot's configured admins and the workspace's admins and owners (users.info).
 func (b *Bot) mayAddReports(ctx context.Context, userID string) bool {
-	if b.cfg.AddReports == AddReportsAnyone || slices.Contains(b.cfg.Admins, userID) {
-		return true
-	}
-	u, ok := b.userInfo(ctx, userID)
-	return ok && (u.IsAdmin || u.IsOwner || u.IsPrimaryOwner)
+	return b.cfg.AddReports == AddReportsAnyone || b.isAdmin(ctx, userID)
 }
 
 // cmdAdd adds the report at a URL: /takeaway add https://…
