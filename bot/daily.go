@@ -151,8 +151,9 @@ func renderDaily(cat *i18n.Catalog, t digest.Takeaway) dailyMessage {
 	if len(refs) > 0 {
 		blocks = append(blocks, contextText(truncateEscaped("*"+cat.Sprintf(t.Lang, i18n.DigestSource)+"* "+strings.Join(refs, "\n"), maxText)))
 	}
-	ids := make([]any, len(t.PassageIDs))
-	for i, id := range t.PassageIDs {
+	ledger := t.LedgerIDs()
+	ids := make([]any, len(ledger))
+	for i, id := range ledger {
 		ids[i] = id
 	}
 	return dailyMessage{

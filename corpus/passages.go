@@ -341,6 +341,9 @@ func splitLine(line string) []string {
 			out = appendTrim(out, string(rs[start:j]))
 			start, i = j, j-1
 		case r == '.' || r == '!' || r == '?' || r == '…':
+			if i > 0 && rs[i-1] == '(' {
+				continue // an aside: "(!)", "(?)"
+			}
 			j := i + 1
 			for j < len(rs) && strings.ContainsRune(".!?…\"'”»)", rs[j]) {
 				j++

@@ -189,7 +189,10 @@ func keySentences(w weights, report vector, text string) []string {
 	var pieces []string
 	lines := strings.Split(text, "\n")
 	if first := slices.IndexFunc(lines, func(l string) bool { return corpus.IsListLine(l) }); first >= 0 {
-		intro = strings.Join(lines[:first], " ")
+		// The line that introduces the list (what came before it is another point).
+		if first > 0 {
+			intro = lines[first-1]
+		}
 		for _, l := range lines[first:] {
 			if corpus.IsListLine(l) {
 				pieces = append(pieces, l)
@@ -231,6 +234,14 @@ func keySentences(w weights, report vector, text string) []string {
 	})
 	chosen := []int{}
 	used := 0
+	// A paragraph's first sentence states its topic: it leads the quote when it says something.
+	if intro == "" {
+		if k := slices.IndexFunc(cands, func(c scored) bool { return c.i == 0 }); k >= 0 {
+			chosen = append(chosen, 0)
+			used += utf8.RuneCountInString(pieces[0])
+			cands = slices.Delete(cands, k, k+1)
+		}
+	}
 	for _, c := range cands {
 		if len(chosen) == maxKeySentences {
 			break

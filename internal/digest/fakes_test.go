@@ -159,7 +159,7 @@ func (f *fakePoster) Post(_ context.Context, channel string, t Takeaway) (string
 	}
 	f.seq++
 	at := f.clock()
-	p := fakePost{Channel: channel, TS: fmt.Sprintf("%d.%06d", at.Unix(), f.seq), At: at, Text: t.Text, Date: t.Date, IDs: slices.Clone(t.PassageIDs)}
+	p := fakePost{Channel: channel, TS: fmt.Sprintf("%d.%06d", at.Unix(), f.seq), At: at, Text: t.Text, Date: t.Date, IDs: t.LedgerIDs()}
 	f.posts = append(f.posts, p)
 	return p.TS, nil
 }

@@ -14,7 +14,7 @@ func TestHeadline(t *testing.T) {
 		{"3. GitOps is the default — every demo deployed from a repository.", "GitOps is the default"},
 		{"Observability budgets are shrinking: teams sample more and keep less.", "Observability budgets are shrinking"},
 		{"The keynote announced a new graduation process for sandbox projects, with stricter reviews.", "The keynote announced a new graduation process for sandbox projects"},
-		{"服务网格已经成熟，生产环境中的采用率很高。", "服务网格已经成熟，生产环境中的采用率很高。"},
+		{"服务网格已经成熟，生产环境中的采用率很高。", "服务网格已经成熟，生产环境中的采用率很高"},
 		{strings.Repeat("word ", 60), strings.TrimSpace(strings.Repeat("word ", 20)) + "…"},
 	}
 	for _, tt := range tests {

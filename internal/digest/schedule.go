@@ -374,7 +374,7 @@ func (s *Scheduler) postDay(ctx context.Context, c Channel, date string) Result 
 		return fail(err)
 	}
 	res.Outcome, res.TS, res.Takeaway = OutcomePosted, ts, &t
-	if err := finish(ts, t.PassageIDs); err != nil {
+	if err := finish(ts, t.LedgerIDs()); err != nil {
 		// Posted but not recorded: the next tick finds the post in the history.
 		res.Err = fmt.Errorf("record the post: %w", err)
 	}

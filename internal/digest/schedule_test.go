@@ -240,48 +240,58 @@ func TestTwoInstancesRace(t *testing.T) {
 	}
 }
 
-func TestThirtyDaysNoRepeat(t *testing.T) {
+// TestCycleNoRepeat: a channel sees every insight of a cycle once (translated copies counted
+// once), never the same report two days in a row, and a Chinese channel gets the Chinese copy.
+func TestCycleNoRepeat(t *testing.T) {
 	for _, lang := range []string{"en", "fr", "zh"} {
 		t.Run(lang, func(t *testing.T) {
 			loc := mustLoad(t, "Asia/Shanghai")
 			start, _ := time.ParseInLocation("2006-01-02 15:04", "2026-02-15 09:00", loc)
 			h := newHarness(t, start, nil)
 			s := h.scheduler("a", time.Minute, mustChannel(t, "C1", "09:00", "Asia/Shanghai", lang))
-			for d := range 30 {
+			days := h.sel.Candidates()
+			if days < 21 {
+				t.Fatalf("a cycle of %d days on the default corpus; want three weeks at least", days)
+			}
+			for d := range days {
 				h.clock.Set(start.AddDate(0, 0, d))
 				if res := s.RunDue(context.Background()); res[0].Outcome != OutcomePosted {
 					t.Fatalf("day %d: %+v", d, res[0])
 				}
 			}
 			posts := h.poster.postsTo("C1")
-			if len(posts) != 30 {
-				t.Fatalf("%d posts in 30 days", len(posts))
+			if len(posts) != days {
+				t.Fatalf("%d posts in %d days", len(posts), days)
 			}
-			var ids []string
+			var ids, all []string
 			for _, p := range posts {
-				if len(p.IDs) != 1 {
-					t.Fatalf("post of %s carries passages %q, want one", p.Date, p.IDs)
+				all = append(all, p.IDs...)
+				if len(p.IDs) == 0 || len(p.IDs) > 2 {
+					t.Fatalf("post of %s carries %q, want its passage and insight", p.Date, p.IDs)
 				}
-				ids = append(ids, p.IDs[0])
+				ids = append(ids, p.IDs[len(p.IDs)-1]) // the insight
 			}
 			for i := range ids {
 				for j := range i {
 					if h.sel.SameUnit(ids[i], ids[j]) {
-						t.Errorf("days %d and %d posted copies of one passage: %s, %s", j, i, ids[j], ids[i])
+						t.Errorf("days %d and %d posted one insight: %s, %s", j, i, ids[j], ids[i])
 					}
 				}
 				if i > 0 && reportGroup(h.sel, ids[i]) == reportGroup(h.sel, ids[i-1]) {
 					t.Errorf("days %d and %d both quote %s", i-1, i, reportGroup(h.sel, ids[i]))
 				}
 			}
-			if lang == "zh" && !strings.Contains(strings.Join(ids, " "), ".zh#") {
-				t.Errorf("a Chinese channel never got the Chinese copy of a passage: %q", ids)
+			if lang == "zh" && !strings.Contains(strings.Join(all, " "), ".zh#") {
+				t.Errorf("a Chinese channel never got the Chinese copy of an insight: %q", all)
 			}
 		})
 	}
 }
 
 func reportGroup(s *Selector, id string) string {
+	if k, ok := s.insightOf[id]; ok {
+		return s.insights[k].group
+	}
 	i := s.byID[id]
 	return s.units[s.unitOf[i]].group
 }

@@ -3,6 +3,7 @@ package digest
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -13,7 +14,8 @@ import (
 	"github.com/takeaway-bot/takeaway/corpus"
 )
 
-// Tiers of candidates: take-away lists and conclusions first, then the other central passages.
+// Tiers of the rotation: the reports' own take-away points first, then the passages with the
+// strongest claims.
 const (
 	TierTakeaway = 0
 	TierCentral  = 1
@@ -24,63 +26,88 @@ const (
 	// minRunes and minRunesCJK: shorter passages are fragments, not insights.
 	minRunes    = 120
 	minRunesCJK = 50
+	// claimsPerCycle: one post in about this many is a strong-claim passage rather than a
+	// take-away point, once the points of a cycle have all been posted.
+	claimsPerCycle = 14
 )
 
 // ErrNoCandidates is returned when the corpus holds no passage worth a daily post.
 var ErrNoCandidates = errors.New("digest: the corpus has no candidate passage")
 
-// Selector chooses the passage of the day. It is built once from a corpus and is safe for
+// Selector chooses the insight of the day. It is built once from a corpus and is safe for
 // concurrent use (it is read-only after NewSelector).
 //
 // Selection, in short:
-//   - Every passage belongs to a unit, the set of its translated copies: reports sharing
-//     TranslationOf are aligned passage by passage (see buildUnits), and posting one copy
-//     counts for all.
-//   - A unit is a candidate when one of its copies is long enough and in the central half of
-//     its report. Centrality is the cosine between a passage's TF-IDF vector and the sum of
-//     the other passages of its report (the centroid measure of extractive summarisation).
-//     Take-away passages (lists and conclusions marked by the loader; only the lists when a
-//     report has one) form tier 0, the others tier 1.
-//   - Each tier is laid out once as a fixed rotation that spreads the reports evenly, never
-//     the same report twice in a row while another has candidates left.
+//   - The units are insights: the points the reports make themselves (see points.go) — each
+//     item of a take-away list ("top 10 takeaways", "what to remember", a numbered list of
+//     conclusions), supported by the section that develops it when there is one; each
+//     paragraph of a conclusion or announcements section. They form tier 0.
+//   - The other central passages are ranked by the strength of their claims (figures,
+//     announcements, evaluative words, on top of centrality) and form tier 1.
+//   - Translated copies are one insight: reports sharing TranslationOf are aligned passage by
+//     passage (buildUnits) and list item by list item; a channel gets the copy in its
+//     language when there is one, so the headline is in its language where a report gives it.
+//   - Each tier is laid out once as a fixed rotation that spreads reports and events evenly,
+//     never the same report twice in a row while another has insights left.
+//   - A cycle posts every take-away point once, then a few strong-claim passages (about one
+//     post in claimsPerCycle; every tier-1 passage in turn over the cycles), then starts
+//     again. A corpus with no take-away point posts its tier-1 passages in turn.
 //   - The date picks where the walk starts (days since 1970-01-01 modulo the tier's length);
-//     the walk takes the first unit not yet posted in the current cycle, from the first tier
-//     that still has one, passing over units of the report posted last when it can.
-//   - A cycle ends when every candidate has been posted; then everything is eligible again.
-//
-// With no ledger (an empty state), consecutive dates therefore give consecutive entries of
-// the take-away rotation: different passages, from different reports.
+//     the walk takes the first insight not yet posted in the current cycle, passing over
+//     those of the report posted last when it can.
 type Selector struct {
 	reports  map[string]corpus.Report
 	passages []corpus.Passage
 	byID     map[string]int // passage ID → index in passages
 	unitOf   []int          // passage index → unit index
 	units    []unit
-	// rotation holds, per tier, the candidate units in rotation order.
+	// groupReports lists the reports of each translation group, the canonical one first.
+	groupReports map[string][]string
+	insights     []insight
+	// insightOf maps the IDs a ledger holds (insight copy IDs, and the passage IDs of
+	// whole-passage insights) to insights.
+	insightOf map[string]int
+	// rotation holds, per tier, the insights in rotation order.
 	rotation [2][]int
+	// perCycle is how many tier-1 insights a cycle posts after its take-away points.
+	perCycle int
 	w        weights
 	// centroid of each report, for choosing key sentences.
 	centroid map[string]vector
+	// vec is the TF-IDF vector of each passage.
+	vec []vector
 }
 
 // unit is one passage and its translated copies.
 type unit struct {
 	// copies are passage indexes, the canonical copy first.
-	copies    []int
-	group     string
-	event     string
-	candidate bool
-	tier      int
-	score     float64
+	copies []int
+	group  string
+	event  string
 }
 
-// NewSelector lays out the candidates and their rotation for a corpus.
+// insight is one point and its translated copies.
+type insight struct {
+	// copies are the point as each report states it, the canonical report's first.
+	copies []point
+	group  string
+	event  string
+	tier   int
+	score  float64
+	// order breaks ties between equal scores: the reading order of the canonical copy.
+	order int
+	// unit is the passage unit of a whole-passage insight, -1 for a list item.
+	unit int
+}
+
+// NewSelector lays out the insights and their rotation for a corpus.
 func NewSelector(c *corpus.Corpus) *Selector {
 	s := &Selector{
-		reports:  make(map[string]corpus.Report, len(c.Reports)),
-		passages: slices.Clone(c.Passages),
-		byID:     make(map[string]int, len(c.Passages)),
-		centroid: map[string]vector{},
+		reports:   make(map[string]corpus.Report, len(c.Reports)),
+		passages:  slices.Clone(c.Passages),
+		byID:      make(map[string]int, len(c.Passages)),
+		centroid:  map[string]vector{},
+		insightOf: map[string]int{},
 	}
 	for _, r := range c.Reports {
 		s.reports[r.ID] = r
@@ -89,14 +116,11 @@ func NewSelector(c *corpus.Corpus) *Selector {
 		s.byID[p.ID] = i
 	}
 	s.w = newWeights(s.passages)
+	s.vec = make([]vector, len(s.passages))
 
-	// Per report: centrality and the candidate tier of each passage (-1: not a candidate).
-	byReport := map[string][]int{}
-	for i, p := range s.passages {
-		byReport[p.ReportID] = append(byReport[p.ReportID], i)
-	}
+	// Per report: centrality of each passage, in reading order.
+	byReport := s.passagesByReport()
 	score := make([]float64, len(s.passages))
-	tier := make([]int, len(s.passages))
 	for rid, idx := range byReport {
 		ps := make([]corpus.Passage, len(idx))
 		for k, i := range idx {
@@ -104,34 +128,27 @@ func NewSelector(c *corpus.Corpus) *Selector {
 		}
 		cs, vs := centralities(s.w, ps)
 		s.centroid[rid] = centroid(vs)
-		// The central half of a report: the passages scoring its median or better. Take-away
-		// passages must clear the same bar, which drops the "thanks for coming, the slides are
-		// online, try our product" paragraphs that conclusion sections end with: their words
-		// appear nowhere else in the report.
-		//
-		// A report with an explicit take-away list has said what to remember there: its other
-		// conclusion paragraphs compete with the rest of the report in tier 1.
-		sorted := slices.Clone(cs)
-		slices.Sort(sorted)
-		cut := sorted[len(sorted)-(len(sorted)+1)/2]
-		hasList := slices.ContainsFunc(ps, func(p corpus.Passage) bool { return p.Takeaway && isList(p.Text) })
 		for k, i := range idx {
 			score[i] = cs[k]
-			tier[i] = -1
-			p := s.passages[i]
-			switch {
-			case !longEnough(p.Text) || cs[k] < cut:
-			case p.Takeaway && (isList(p.Text) || !hasList):
-				tier[i] = TierTakeaway
-			default:
-				tier[i] = TierCentral
-			}
+			s.vec[i] = vs[k]
 		}
 	}
-
-	s.buildUnits(c.Reports, score, tier)
+	s.buildUnits(c.Reports)
+	s.buildInsights(byReport, score)
 	s.buildRotation()
 	return s
+}
+
+// passagesByReport returns the passage indexes of each report in reading order.
+func (s *Selector) passagesByReport() map[string][]int {
+	byReport := map[string][]int{}
+	for i, p := range s.passages {
+		byReport[p.ReportID] = append(byReport[p.ReportID], i)
+	}
+	for _, idx := range byReport {
+		sort.SliceStable(idx, func(a, b int) bool { return s.passages[idx[a]].Ordinal < s.passages[idx[b]].Ordinal })
+	}
+	return byReport
 }
 
 // isList reports whether a passage holds list items (the loader writes them "• item").
@@ -157,20 +174,18 @@ func groupOf(r corpus.Report) string {
 // report with the most passages is canonical; every passage of the other copies joins the
 // canonical passage it shares the most names and numbers with (the words a translation
 // keeps: "Istio", "SMI", "1.0"), the nearest by ordinal on a tie or when it shares none.
-func (s *Selector) buildUnits(reports []corpus.Report, score []float64, tier []int) {
+func (s *Selector) buildUnits(reports []corpus.Report) {
 	groups := map[string][]string{} // group → report IDs
 	for _, r := range reports {
 		g := groupOf(r)
 		groups[g] = append(groups[g], r.ID)
 	}
-	byReport := map[string][]int{}
-	for i, p := range s.passages {
-		byReport[p.ReportID] = append(byReport[p.ReportID], i)
-	}
+	byReport := s.passagesByReport()
 	s.unitOf = make([]int, len(s.passages))
 	for i := range s.unitOf {
 		s.unitOf[i] = -1
 	}
+	s.groupReports = make(map[string][]string, len(groups))
 	gnames := make([]string, 0, len(groups))
 	for g := range groups {
 		gnames = append(gnames, g)
@@ -185,6 +200,7 @@ func (s *Selector) buildUnits(reports []corpus.Report, score []float64, tier []i
 			}
 			return ids[a] < ids[b]
 		})
+		s.groupReports[g] = ids
 		canon := byReport[ids[0]]
 		first := len(s.units)
 		for _, i := range canon {
@@ -207,23 +223,15 @@ func (s *Selector) buildUnits(reports []corpus.Report, score []float64, tier []i
 			}
 		}
 	}
-	// Passages of reports missing from c.Reports still get a unit of their own.
+	// Passages of reports missing from c.Reports still get a unit (and a group) of their own.
 	for i := range s.passages {
 		if s.unitOf[i] < 0 {
-			s.unitOf[i] = len(s.units)
-			s.units = append(s.units, unit{copies: []int{i}, group: "report:" + s.passages[i].ReportID, event: "?"})
-		}
-	}
-	for u := range s.units {
-		un := &s.units[u]
-		un.tier = TierCentral
-		for _, i := range un.copies {
-			if tier[i] < 0 {
-				continue
+			g := "report:" + s.passages[i].ReportID
+			if _, ok := s.groupReports[g]; !ok {
+				s.groupReports[g] = []string{s.passages[i].ReportID}
 			}
-			un.candidate = true
-			un.tier = min(un.tier, tier[i])
-			un.score = max(un.score, score[i])
+			s.unitOf[i] = len(s.units)
+			s.units = append(s.units, unit{copies: []int{i}, group: g, event: "?"})
 		}
 	}
 }
@@ -286,16 +294,104 @@ func eventKey(r corpus.Report) string {
 	return "report:" + r.ID
 }
 
-// buildRotation lays out each tier: within a report group, units by descending centrality;
-// the groups spread evenly over the tier (each in proportion to its size), never twice in a
-// row while another group has units left, and taking turns between events on a tie.
+// buildInsights collects the points of every report (see points.go) and joins the copies of
+// one point across translations: whole passages by their unit, list items by the unit of
+// their list and their position in it.
+func (s *Selector) buildInsights(byReport map[string][]int, central []float64) {
+	lists, usedUnits := s.takeawayLists(byReport)
+	byKey := map[string]int{}
+	gnames := make([]string, 0, len(s.groupReports))
+	for g := range s.groupReports {
+		gnames = append(gnames, g)
+	}
+	sort.Strings(gnames)
+	for _, g := range gnames {
+		for _, rid := range s.groupReports[g] {
+			for _, rp := range s.reportPoints(rid, byReport[rid], central, lists, usedUnits) {
+				k, ok := byKey[rp.key]
+				if !ok {
+					k = len(s.insights)
+					byKey[rp.key] = k
+					u := s.units[s.unitOf[rp.anchor]]
+					in := insight{group: u.group, event: u.event, tier: rp.tier, score: rp.score, order: len(s.insights), unit: -1}
+					if rp.pt.list < 0 {
+						in.unit = s.unitOf[rp.anchor]
+					}
+					s.insights = append(s.insights, in)
+				}
+				in := &s.insights[k]
+				if slices.ContainsFunc(in.copies, func(p point) bool { return p.lang == rp.pt.lang && p.report == rp.pt.report }) {
+					continue // two passages of one copy aligned to the same canonical passage
+				}
+				in.copies = append(in.copies, rp.pt)
+				in.tier = min(in.tier, rp.tier)
+				in.score = max(in.score, rp.score)
+			}
+		}
+	}
+	// A whole passage is one insight in all its copies, whichever of them qualified: each
+	// channel gets its language's copy.
+	for k := range s.insights {
+		in := &s.insights[k]
+		if in.unit < 0 {
+			continue
+		}
+		for _, j := range s.units[in.unit].copies {
+			p := s.passages[j]
+			if slices.ContainsFunc(in.copies, func(c point) bool { return c.report == p.ReportID }) {
+				continue
+			}
+			in.copies = append(in.copies, point{id: p.ID, report: p.ReportID, lang: lang(s.reports[p.ReportID], p), passage: j, list: -1})
+		}
+		canon := s.passages[s.units[in.unit].copies[0]].ReportID
+		slices.SortStableFunc(in.copies, func(a, b point) int {
+			switch {
+			case a.report == canon && b.report != canon:
+				return -1
+			case b.report == canon && a.report != canon:
+				return 1
+			}
+			return 0
+		})
+	}
+	for k, in := range s.insights {
+		for _, p := range in.copies {
+			s.insightOf[p.id] = k
+		}
+	}
+}
+
+// buildRotation lays out each tier: within a report group, insights by descending score (the
+// list order for list items); the groups spread evenly over the tier (each in proportion to
+// its size), never twice in a row while another group has insights left, and taking turns
+// between events on a tie.
 func (s *Selector) buildRotation() {
 	for t := range s.rotation {
-		byGroup := map[string][]int{}
-		for u, un := range s.units {
-			if un.candidate && un.tier == t {
-				byGroup[un.group] = append(byGroup[un.group], u)
+		var tier []int
+		for k, in := range s.insights {
+			if in.tier == t {
+				tier = append(tier, k)
 			}
+		}
+		if t == TierCentral && len(s.rotation[TierTakeaway]) > 0 {
+			// Beside take-away points, only the stronger half of the claims: the others are
+			// the reports' narrative.
+			slices.SortStableFunc(tier, func(a, b int) int {
+				ia, ib := s.insights[a], s.insights[b]
+				switch {
+				case ia.score > ib.score:
+					return -1
+				case ia.score < ib.score:
+					return 1
+				}
+				return ia.order - ib.order
+			})
+			tier = tier[:(len(tier)+1)/2]
+			slices.Sort(tier)
+		}
+		byGroup := map[string][]int{}
+		for _, k := range tier {
+			byGroup[s.insights[k].group] = append(byGroup[s.insights[k].group], k)
 		}
 		groups := make([]string, 0, len(byGroup))
 		for g := range byGroup {
@@ -305,18 +401,25 @@ func (s *Selector) buildRotation() {
 		lists := make([][]int, len(groups))
 		events := make([]string, len(groups))
 		for k, g := range groups {
-			us := byGroup[g]
-			sort.SliceStable(us, func(a, b int) bool {
-				ua, ub := s.units[us[a]], s.units[us[b]]
-				if ua.score != ub.score {
-					return ua.score > ub.score
+			ks := byGroup[g]
+			sort.SliceStable(ks, func(a, b int) bool {
+				ia, ib := s.insights[ks[a]], s.insights[ks[b]]
+				if ia.score != ib.score {
+					return ia.score > ib.score
 				}
-				return s.passages[ua.copies[0]].Ordinal < s.passages[ub.copies[0]].Ordinal
+				return ia.order < ib.order
 			})
-			lists[k] = us
-			events[k] = s.units[us[0]].event
+			lists[k] = ks
+			events[k] = s.insights[ks[0]].event
 		}
-		s.rotation[t] = unwrap(spread(lists, events), func(u int) string { return s.units[u].group })
+		s.rotation[t] = unwrap(spread(lists, events), func(k int) string { return s.insights[k].group })
+	}
+	n0, n1 := len(s.rotation[TierTakeaway]), len(s.rotation[TierCentral])
+	switch {
+	case n0 == 0:
+		s.perCycle = n1
+	default:
+		s.perCycle = min(n1, max(1, (n0+claimsPerCycle/2)/claimsPerCycle))
 	}
 }
 
@@ -391,49 +494,69 @@ func remainingElsewhere(lists [][]int, next []int, l int) bool {
 	return false
 }
 
-// Candidates returns the number of candidate units (translated copies counted once): how many
-// days pass before a channel sees a passage again.
-func (s *Selector) Candidates() int { return len(s.rotation[0]) + len(s.rotation[1]) }
+// Candidates returns the length of a cycle in days: the take-away points (translated copies
+// counted once) and the strong-claim passages that follow them. No insight repeats within a
+// cycle.
+func (s *Selector) Candidates() int {
+	if len(s.rotation[TierTakeaway]) == 0 {
+		return s.perCycle
+	}
+	return len(s.rotation[TierTakeaway]) + s.perCycle
+}
 
-// Rotation returns the canonical passage IDs of the candidates in rotation order, take-aways
-// first (for inspection and tests).
+// Insights returns the number of take-away points (translated copies counted once).
+func (s *Selector) Insights() int { return len(s.rotation[TierTakeaway]) }
+
+// Rotation returns the canonical IDs of the insights in rotation order, take-away points first
+// (for inspection and tests).
 func (s *Selector) Rotation() []string {
 	var out []string
 	for _, r := range s.rotation {
-		for _, u := range r {
-			out = append(out, s.passages[s.units[u].copies[0]].ID)
+		for _, k := range r {
+			out = append(out, s.insights[k].copies[0].id)
 		}
 	}
 	return out
 }
 
-// SameUnit reports whether two passage IDs are copies of one passage (or the same passage).
+// SameUnit reports whether two IDs (insight or passage IDs) name one insight, or copies of
+// one passage.
 func (s *Selector) SameUnit(a, b string) bool {
+	ka, oka := s.insightOf[a]
+	kb, okb := s.insightOf[b]
+	if oka && okb {
+		return ka == kb
+	}
 	ia, oka := s.byID[a]
 	ib, okb := s.byID[b]
 	return oka && okb && s.unitOf[ia] == s.unitOf[ib]
 }
 
-// Pick is the passage chosen for a day.
+// Pick is the insight chosen for a day.
 type Pick struct {
-	Date    string
+	Date string
+	// Passage is the passage quoted and cited.
 	Passage corpus.Passage
 	Report  corpus.Report
 	// Tier is TierTakeaway or TierCentral.
 	Tier int
-	// Index is the unit's position in its tier's rotation.
+	// Index is the insight's position in its tier's rotation.
 	Index int
-	// Key holds the passage's key sentences (one to three, in reading order), for the
-	// offline takeaway and the citation's quote.
+	// Title is the point's own title (a list item, in the copy's language), "" when the
+	// report gives it none.
+	Title string
+	// Key holds the support to quote (one to three sentences, in reading order).
 	Key []string
-	// Unit identifies the insight whatever the copy posted: its canonical passage's ID.
+	// Unit identifies the insight whatever the copy posted: its canonical copy's ID.
 	Unit string
+	// ID is the posted copy's insight ID.
+	ID string
 }
 
-// Pick chooses the passage for date (YYYY-MM-DD) in a channel speaking lang, given the passage
-// IDs already posted there (oldest first, as store.PostedPassageIDs lists them). The same date
-// and posted IDs always give the same pick. Of a unit's copies, the one in lang is preferred,
-// else the canonical copy.
+// Pick chooses the insight for date (YYYY-MM-DD) in a channel speaking lang, given the IDs
+// already posted there (oldest first, as store.PostedPassageIDs lists them: the insight IDs
+// and passage IDs of Takeaway.LedgerIDs). The same date and posted IDs always give the same
+// pick. Of an insight's copies, the one in lang is preferred, else the canonical copy.
 func (s *Selector) Pick(date, lang string, posted []string) (Pick, error) {
 	day, err := time.Parse(time.DateOnly, date)
 	if err != nil {
@@ -442,12 +565,20 @@ func (s *Selector) Pick(date, lang string, posted []string) (Pick, error) {
 	if s.Candidates() == 0 {
 		return Pick{}, ErrNoCandidates
 	}
-	return s.pickAt(date, int(day.Unix()/86400), lang, posted)
+	days := int(day.Unix() / 86400)
+	// With nothing posted yet, the date picks where the walks start.
+	var from [2]int
+	for t, rot := range s.rotation {
+		if n := len(rot); n > 0 {
+			from[t] = ((days % n) + n) % n
+		}
+	}
+	return s.pickAt(date, lang, posted, from), nil
 }
 
 // Preview is the pick for a date without a ledger (`takeaway digest --date`): it replays the
 // cycle as if a post had gone out every day since the cycle began, so that consecutive dates
-// give distinct passages, take-aways first, for as many days in a row as there are candidates.
+// give distinct insights, take-away points first, for as many days in a row as a cycle lasts.
 // The same date always gives the same pick.
 func (s *Selector) Preview(date, lang string) (Pick, error) {
 	day, err := time.Parse(time.DateOnly, date)
@@ -459,92 +590,180 @@ func (s *Selector) Preview(date, lang string) (Pick, error) {
 		return Pick{}, ErrNoCandidates
 	}
 	days := int(day.Unix() / 86400)
-	k := ((days % total) + total) % total
-	var replay []string
-	for j := 0; j < k; j++ {
-		p, err := s.pickAt(date, days-k+j, lang, replay)
-		if err != nil {
-			return Pick{}, err
-		}
-		replay = append(replay, p.Passage.ID)
+	cycle := floorDiv(days, total)
+	k := days - cycle*total
+	// Every cycle walks the take-away points in rotation order from the first, so that a
+	// point comes back exactly a cycle later; its strong-claim posts take the next ones of
+	// the tier-1 rotation.
+	var from [2]int
+	if n1 := len(s.rotation[TierCentral]); n1 > 0 {
+		from[TierCentral] = ((cycle*s.perCycle)%n1 + n1) % n1
 	}
-	return s.pickAt(date, days, lang, replay)
+	var replay []string
+	for j := 0; ; j++ {
+		p := s.pickAt(date, lang, replay, from)
+		if j == k {
+			return p, nil
+		}
+		replay = append(replay, p.ID)
+	}
 }
 
-// pickAt picks for the given day number (days since 1970) after the posts of the channel.
-func (s *Selector) pickAt(date string, days int, lang string, posted []string) (Pick, error) {
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// walkFrom is where the walk of each tier's rotation starts: after the insight of that tier
+// posted last, so that cycles follow the rotation and a tier-1 passage comes back only once
+// all the others have been posted; from where nothing of the tier was posted yet.
+func (s *Selector) walkFrom(posted []string, from [2]int) [2]int {
+	found := [2]bool{}
+	for i := len(posted) - 1; i >= 0 && !(found[0] && found[1]); i-- {
+		k, ok := s.insightFor(posted[i])
+		if !ok {
+			continue
+		}
+		t := s.insights[k].tier
+		if found[t] {
+			continue
+		}
+		if at := slices.Index(s.rotation[t], k); at >= 0 {
+			from[t] = (at + 1) % len(s.rotation[t])
+			found[t] = true
+		}
+	}
+	return from
+}
+
+// insightFor maps a ledger ID to its insight.
+func (s *Selector) insightFor(id string) (int, bool) {
+	k, ok := s.insightOf[id]
+	return k, ok
+}
+
+// pickAt picks the next insight after the posts of the channel; from says where the walk of
+// each tier starts when the channel has posted nothing of it.
+func (s *Selector) pickAt(date, lang string, posted []string, from [2]int) Pick {
 	done := s.currentCycle(posted)
+	from = s.walkFrom(posted, from)
 	// Yesterday's report (or translation group): not again today if the tier has another.
 	lastGroup := ""
-	if n := len(posted); n > 0 {
-		if i, ok := s.byID[posted[n-1]]; ok {
-			lastGroup = s.units[s.unitOf[i]].group
+	for i := len(posted) - 1; i >= 0 && lastGroup == ""; i-- {
+		if k, ok := s.insightFor(posted[i]); ok {
+			lastGroup = s.insights[k].group
 		}
 	}
 	for t, rot := range s.rotation {
 		n := len(rot)
-		if n == 0 {
-			continue
-		}
-		start := ((days % n) + n) % n
 		found := -1
 		for k := 0; k < n; k++ {
-			idx := (start + k) % n
-			u := rot[idx]
-			if done[u] {
+			idx := (from[t] + k) % n
+			in := rot[idx]
+			if done[in] {
 				continue
 			}
 			if found < 0 {
 				found = idx
 			}
-			if s.units[u].group != lastGroup {
+			if s.insights[in].group != lastGroup {
 				found = idx
 				break
 			}
 		}
-		if found < 0 {
-			continue
+		if found >= 0 {
+			return s.pickOf(date, rot[found], t, found, lang)
 		}
-		i := s.copyFor(rot[found], lang)
-		p := s.passages[i]
-		return Pick{
-			Date: date, Passage: p, Report: s.reports[p.ReportID], Tier: t, Index: found,
-			Key:  keySentences(s.w, s.centroid[p.ReportID], p.Text),
-			Unit: s.passages[s.units[rot[found]].copies[0]].ID,
-		}, nil
 	}
-	// Unreachable: currentCycle never reports every candidate as done.
-	return Pick{}, ErrNoCandidates
+	// Unreachable when there are candidates: currentCycle never reports every insight as done.
+	return Pick{Date: date}
 }
 
-// currentCycle returns the candidate units posted since the last time every candidate had been
-// posted. IDs of passages no longer in the corpus, or not candidates, are ignored.
+// currentCycle returns the insights posted since the current cycle began: a cycle ends once
+// every take-away point and perCycle strong-claim insights have been posted. IDs no longer in
+// the corpus are ignored.
 func (s *Selector) currentCycle(posted []string) map[int]bool {
-	total := s.Candidates()
+	n0 := len(s.rotation[TierTakeaway])
 	done := map[int]bool{}
+	points, claims := 0, 0
+	prev := -1
 	for _, id := range posted {
-		i, ok := s.byID[id]
-		if !ok {
-			continue
+		k, ok := s.insightFor(id)
+		if !ok || done[k] || k == prev {
+			continue // a post records its insight and its passage: one post, counted once
 		}
-		u := s.unitOf[i]
-		if !s.units[u].candidate {
-			continue
+		prev = k
+		done[k] = true
+		if s.insights[k].tier == TierTakeaway {
+			points++
+		} else {
+			claims++
 		}
-		done[u] = true
-		if len(done) == total {
-			done = map[int]bool{}
+		if points >= n0 && claims >= s.perCycle {
+			done, points, claims = map[int]bool{}, 0, 0
 		}
 	}
 	return done
 }
 
-// copyFor returns the passage index of unit u to post in a channel speaking lang.
-func (s *Selector) copyFor(u int, lang string) int {
-	for _, i := range s.units[u].copies {
-		if s.passages[i].Lang == lang {
-			return i
+// pickOf turns insight k into the pick for a channel speaking lang: the copy in lang when
+// there is one, its title, and the support to quote.
+func (s *Selector) pickOf(date string, k, tier, index int, lang string) Pick {
+	in := s.insights[k]
+	c := in.copies[0]
+	for _, p := range in.copies {
+		if p.lang == lang {
+			c = p
+			break
 		}
 	}
-	return s.units[u].copies[0]
+	// A copy with nothing of its own to quote (a translated list item whose section the
+	// translation left out) quotes the canonical copy's support, under its own title.
+	support := c
+	if c.passage < 0 && in.copies[0].passage >= 0 {
+		support = in.copies[0]
+	}
+	var key []string
+	var cited int
+	switch {
+	case support.passage >= 0:
+		cited = support.passage
+		p := s.passages[cited]
+		key = keySentences(s.w, s.focus(p.ReportID, c.title), p.Text)
+	default:
+		cited = support.list
+		key = []string{support.item}
+	}
+	p := s.passages[cited]
+	return Pick{
+		Date: date, Passage: p, Report: s.reports[p.ReportID], Tier: tier, Index: index,
+		Title: c.title, Key: key, Unit: in.copies[0].id, ID: c.id,
+	}
+}
+
+// focus is what key sentences should carry: the report's centroid, and the point's title when
+// it has one.
+func (s *Selector) focus(report, title string) vector {
+	cen := s.centroid[report]
+	if title == "" {
+		return cen
+	}
+	out := make(vector, len(cen))
+	var norm float64
+	for _, x := range cen {
+		norm += x * x
+	}
+	if norm > 0 {
+		norm = 1 / math.Sqrt(norm)
+	}
+	for t, x := range cen {
+		out[t] = x * norm
+	}
+	for t, x := range s.w.vectorOf(title) {
+		out[t] += x
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -45,6 +46,16 @@ type Takeaway struct {
 	Citations  []answer.Citation `json:"citations"`
 	// Mode tells whether a model wrote the text.
 	Mode answer.Mode `json:"-"`
+}
+
+// LedgerIDs are the IDs a ledger records for the post: the passages it cites and the
+// insight it states, so that the selector knows both whatever it is asked about.
+func (t Takeaway) LedgerIDs() []string {
+	ids := slices.Clone(t.PassageIDs)
+	if t.InsightID != "" && !slices.Contains(ids, t.InsightID) {
+		ids = append(ids, t.InsightID)
+	}
+	return ids
 }
 
 // Composer writes the takeaway of a pick in a channel's language: with a model when one is
@@ -201,6 +212,9 @@ const maxHeadline = 100
 // ("**Service meshes are here to stay**: …", "3. GitOps — …"), else the first clause of its
 // first key sentence.
 func headline(p Pick) string {
+	if t := strings.TrimSpace(p.Title); t != "" {
+		return clip(strings.TrimRight(t, " .:：。"), maxHeadline)
+	}
 	first := ""
 	if len(p.Key) > 0 {
 		first = p.Key[0]
@@ -217,20 +231,27 @@ func headline(p Pick) string {
 		}
 	}
 	first = strings.ReplaceAll(first, "**", "")
+	// The first sentence that is not a lead-in to a list ("… the following:").
+	if ss := corpus.Sentences(first); len(ss) > 1 {
+		first = ss[0]
+		if strings.HasSuffix(strings.TrimSpace(first), ":") {
+			first = ss[1]
+		}
+	}
 	// A title before a colon or a dash, when it is short enough to be one.
 	for _, sep := range []string{": ", " — ", " – ", "：", " - "} {
 		if i := strings.Index(first, sep); i > 0 && utf8.RuneCountInString(first[:i]) <= 80 && utf8.RuneCountInString(first[:i]) >= 3 {
 			return clip(first[:i], maxHeadline)
 		}
 	}
-	// Else the first clause, when it says enough on its own.
+	// Its first clause, when that says enough on its own; else the sentence.
 	rs := []rune(first)
 	for i, r := range rs {
 		if i >= 25 && strings.ContainsRune(",;，；、(", r) {
 			return clip(strings.TrimSpace(string(rs[:i])), maxHeadline)
 		}
 	}
-	return clip(strings.TrimRight(first, " ."), maxHeadline)
+	return clip(strings.TrimRight(first, " .:：。"), maxHeadline)
 }
 
 // numberedRE matches a list number opening a line ("3. ", "10) ").
