@@ -81,9 +81,9 @@ const (
 	// titleRunes: items shorter than this are titles and need the passage that develops them.
 	titleRunes    = 100
 	titleRunesCJK = 40
-	// headingMatch: how much of its words an item must share with a heading to be that
-	// section's title (IDF-weighted Dice, prefix-matched words).
-	headingMatch = 0.4
+	// headingMatch: how much an item and a heading must share to be one title (see
+	// Selector.headingMatch).
+	headingMatch = 0.34
 	// contentMatch: how close (cosine of TF-IDF vectors) a passage must be to an item title
 	// to develop it when no heading names it.
 	contentMatch = 0.12
@@ -98,13 +98,20 @@ func (s *Selector) takeawayLists(byReport map[string][]int) (lists map[int]*take
 		for _, i := range idx {
 			p := s.passages[i]
 			intro, items := splitList(p.Text)
-			if len(items) < minListItems || !(p.Takeaway || corpus.IsTakeawayText(intro)) {
+			if len(items) < minListItems {
 				continue
 			}
+			named := p.Takeaway || corpus.IsTakeawayText(intro)
 			l := &takeawayList{passage: i, items: items}
 			echoed := s.supportItems(l, idx)
-			l.points = statements(items) || 2*echoed >= len(items)
-			lists[i] = l
+			// A list whose items head the sections that follow is the report's own table of
+			// points (a "five things we learned" post), whatever words introduce it — unless
+			// the items are mere topics ("Setup", "Results"): a table of contents.
+			headsSections := 2*echoed >= len(items) && !slices.ContainsFunc(items, isTopic)
+			l.points = (named && (statements(items) || 2*echoed >= len(items))) || headsSections
+			if named || l.points {
+				lists[i] = l
+			}
 		}
 	}
 	for _, l := range lists {
@@ -181,6 +188,15 @@ func statements(items []string) bool {
 	return 2*stops > len(items) && runes >= min*len(items)
 }
 
+// isTopic reports whether a list item is a bare topic (fewer than three words) rather than
+// a point.
+func isTopic(item string) bool {
+	if hasCJK([]rune(item)) {
+		return utf8.RuneCountInString(item) < 6
+	}
+	return len(strings.Fields(item)) < 3
+}
+
 // isTitle reports whether an item is short enough to be a title rather than a statement.
 func isTitle(item string) bool {
 	n := utf8.RuneCountInString(item)
@@ -192,9 +208,9 @@ func isTitle(item string) bool {
 
 // supportItems finds, for each title item of l, the passage of the report (idx, in reading
 // order) that develops it: the best passage of the section whose heading is the item; else,
-// for an item whose heading the text lost, the passage closest in content between the
-// sections of its neighbours, or anywhere in the report. It returns how many items head a
-// section of their own.
+// when most items head sections (a "top N" post) and this one's heading was lost, the
+// passage closest in content between the sections of its neighbours, or anywhere in the
+// report. It returns how many items head a section of their own.
 func (s *Selector) supportItems(l *takeawayList, idx []int) (echoed int) {
 	l.support = make([]int, len(l.items))
 	heading := make([]string, len(idx))
@@ -203,28 +219,59 @@ func (s *Selector) supportItems(l *takeawayList, idx []int) (echoed int) {
 	}
 	listAt := slices.Index(idx, l.passage)
 	listHeading := heading[listAt]
-	// Per item: the positions (in idx) of its section, when a heading names it.
+	// Per item: the positions (in idx) of its section, when a heading names it. Pairs are
+	// matched best first, one heading per item; conclusion headings name no single point.
 	section := make([][]int, len(l.items))
+	var headings []string
+	seen := map[string]bool{}
+	for _, h := range heading {
+		if h != "" && h != listHeading && !seen[h] && !corpus.IsTakeawayText(h) {
+			seen[h] = true
+			headings = append(headings, h)
+		}
+	}
+	type pair struct {
+		item, head int
+		sim        float64
+	}
+	var pairs []pair
 	for n, item := range l.items {
 		l.support[n] = -1
-		best, bestSim := "", headingMatch
-		seen := map[string]bool{}
-		for _, h := range heading {
-			if h == "" || h == listHeading || seen[h] {
-				continue
-			}
-			seen[h] = true
-			if sim := s.softDice(item, h); sim >= bestSim {
-				best, bestSim = h, sim
+		for h, text := range headings {
+			if sim := s.headingMatch(item, text); sim >= headingMatch {
+				pairs = append(pairs, pair{n, h, sim})
 			}
 		}
-		if best == "" {
+	}
+	slices.SortStableFunc(pairs, func(a, b pair) int {
+		switch {
+		case a.sim > b.sim:
+			return -1
+		case a.sim < b.sim:
+			return 1
+		}
+		return 0
+	})
+	headAt := make([]int, len(headings)) // where each heading first appears
+	for h, text := range headings {
+		headAt[h] = slices.Index(heading, text)
+	}
+	headTaken := map[int]bool{}
+	var accepted []pair
+	for _, pr := range pairs {
+		if len(section[pr.item]) > 0 || headTaken[pr.head] {
 			continue
 		}
+		// Items and their sections come in the same order.
+		if slices.ContainsFunc(accepted, func(a pair) bool { return (a.item < pr.item) != (headAt[a.head] < headAt[pr.head]) }) {
+			continue
+		}
+		accepted = append(accepted, pr)
+		headTaken[pr.head] = true
 		echoed++
 		for k, h := range heading {
-			if h == best && k != listAt {
-				section[n] = append(section[n], k)
+			if h == headings[pr.head] && k != listAt {
+				section[pr.item] = append(section[pr.item], k)
 				l.covered = append(l.covered, idx[k])
 			}
 		}
@@ -234,6 +281,9 @@ func (s *Selector) supportItems(l *takeawayList, idx []int) (echoed int) {
 		if len(section[n]) > 0 && isTitle(item) {
 			l.support[n] = s.closest(item, idx, section[n], used, 0, true)
 		}
+	}
+	if 2*echoed < len(l.items) {
+		return echoed // not a table of sections: the items stand on their own
 	}
 	// Title items no heading names, in gaps between items that have their section: when the
 	// gap spans as many sections as it has items, they are those sections in order (a heading
@@ -347,31 +397,34 @@ func lastHeading(section string) string {
 	return strings.TrimSpace(section)
 }
 
-// softDice is the IDF-weighted Dice coefficient of two short texts' words, two words matching
-// when one is the other with a different ending (a shared prefix of all but two letters, four
-// at least: "locaux" and "local", "technologique" and "technologie") — a stemmer's effect in
-// any language, without a stemmer per language.
-func (s *Selector) softDice(a, b string) float64 {
-	ta, tb := uniq(terms(a)), uniq(terms(b))
-	var wa, wb, ma, mb float64
-	for _, x := range ta {
-		w := s.idf(x)
-		wa += w
-		if slices.ContainsFunc(tb, func(y string) bool { return sameWord(x, y) }) {
-			ma += w
+// headingMatch is how much of the shorter of an item and a heading the other one says: the
+// IDF-weighted share of its words found in the other, two words matching when one is the
+// other with a different ending (a shared prefix of all but two letters, four at least:
+// "locaux" and "local", "technologique" and "technologie") — a stemmer's effect in any
+// language, without a stemmer per language.
+func (s *Selector) headingMatch(item, head string) float64 {
+	content := func(ts []string) []string {
+		return slices.DeleteFunc(uniq(ts), func(t string) bool { return s.stops[t] })
+	}
+	ta, tb := content(terms(item)), content(terms(head))
+	share := func(xs, ys []string) float64 {
+		var all, hit float64
+		for _, x := range xs {
+			w := s.idf(x)
+			all += w
+			if slices.ContainsFunc(ys, func(y string) bool { return sameWord(x, y) }) {
+				hit += w
+			}
 		}
-	}
-	for _, y := range tb {
-		w := s.idf(y)
-		wb += w
-		if slices.ContainsFunc(ta, func(x string) bool { return sameWord(x, y) }) {
-			mb += w
+		if all == 0 {
+			return 0
 		}
+		return hit / all
 	}
-	if wa+wb == 0 {
-		return 0
+	if len(ta) < len(tb) {
+		return share(ta, tb)
 	}
-	return (ma + mb) / (wa + wb)
+	return share(tb, ta)
 }
 
 func (s *Selector) idf(t string) float64 {

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/takeaway-bot/takeaway/corpus"
+	"github.com/takeaway-bot/takeaway/internal/text"
+	"github.com/takeaway-bot/takeaway/internal/text/stopwords"
 )
 
 // Tiers of the rotation: the reports' own take-away points first, then the passages with the
@@ -76,6 +78,9 @@ type Selector struct {
 	centroid map[string]vector
 	// vec is the TF-IDF vector of each passage.
 	vec []vector
+	// stops are the function words of every language with a stop list (folded), which say
+	// nothing about whether an item and a heading are one title.
+	stops map[string]bool
 }
 
 // unit is one passage and its translated copies.
@@ -117,6 +122,14 @@ func NewSelector(c *corpus.Corpus) *Selector {
 	}
 	s.w = newWeights(s.passages)
 	s.vec = make([]vector, len(s.passages))
+	s.stops = map[string]bool{}
+	if lists, err := stopwords.Load(); err == nil { // only fails if Bleve lost a language
+		for _, l := range lists {
+			for w := range l {
+				s.stops[text.Fold(w)] = true
+			}
+		}
+	}
 
 	// Per report: centrality of each passage, in reading order.
 	byReport := s.passagesByReport()
