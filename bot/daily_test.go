@@ -40,7 +40,7 @@ func TestRenderDaily(t *testing.T) {
 		Event: corpus.Event{Name: "Conf", City: "Oslo"}}
 	p := corpus.Passage{ID: "r#1", ReportID: "r", Lang: "en", Text: "Ping <!channel> & <@U123>: use <https://evil.example|this link> now, said the speaker."}
 	pick := digest.Pick{Date: "2026-03-02", Passage: p, Report: r, Key: []string{p.Text}}
-	tk := digest.NewComposer(cat, nil, 0, nil).Compose(context.Background(), pick, "en")
+	tk := digest.NewComposer(cat, nil, nil, 0, nil).Compose(context.Background(), pick, "en")
 	m := renderDaily(cat, tk)
 
 	if len(m.Blocks) != 2 {

@@ -17,6 +17,7 @@ import (
 	"github.com/takeaway-bot/takeaway/internal/config"
 	"github.com/takeaway-bot/takeaway/internal/digest"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
+	langid "github.com/takeaway-bot/takeaway/internal/lang"
 	"github.com/takeaway-bot/takeaway/internal/metrics"
 	"github.com/takeaway-bot/takeaway/internal/store"
 )
@@ -66,7 +67,7 @@ func runDigest(ctx context.Context, env *environment, args []string) error {
 	}
 	defer a.Close()
 	sel := digest.NewSelector(a.current().corpus)
-	composer := digest.NewComposer(a.catalog, a.takeawayWriter(), cfg.LLM.Timeout.Duration, log)
+	composer := digest.NewComposer(a.catalog, a.takeawayWriter(), langid.NewDetector(i18n.Supported()), cfg.LLM.Timeout.Duration, log)
 
 	if *post == "" {
 		day := *date
@@ -175,7 +176,7 @@ func startDaily(ctx context.Context, cfg config.Config, a *app, ledger digest.Le
 	s, err := digest.NewScheduler(digest.Options{
 		Channels: chans,
 		Selector: liveSelector{a},
-		Composer: digest.NewComposer(a.catalog, w, cfg.LLM.Timeout.Duration, log),
+		Composer: digest.NewComposer(a.catalog, w, langid.NewDetector(i18n.Supported()), cfg.LLM.Timeout.Duration, log),
 		Ledger:   ledger,
 		Poster:   poster,
 		Metrics:  m,

@@ -2,9 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -129,9 +133,13 @@ func TestDigestPost(t *testing.T) {
 			PassageIDs []string `json:"passage_ids"`
 		} `json:"event_payload"`
 	}
+	ledger := posted.PassageIDs
+	if !slices.Contains(ledger, posted.InsightID) {
+		ledger = append(slices.Clone(ledger), posted.InsightID)
+	}
 	if err := json.Unmarshal([]byte(form.Get("metadata")), &meta); err != nil || meta.EventType != "takeaway_daily" ||
-		meta.EventPayload.Date != "2026-03-29" || !slices.Equal(meta.EventPayload.PassageIDs, posted.PassageIDs) {
-		t.Errorf("metadata %q (%v), want takeaway_daily for 2026-03-29 with %v", form.Get("metadata"), err, posted.PassageIDs)
+		meta.EventPayload.Date != "2026-03-29" || !slices.Equal(meta.EventPayload.PassageIDs, ledger) {
+		t.Errorf("metadata %q (%v), want takeaway_daily for 2026-03-29 with %v", form.Get("metadata"), err, ledger)
 	}
 	if form.Get("channel") != "C0123" || !strings.Contains(form.Get("text"), "Voici l'enseignement du jour") {
 		t.Errorf("posted to %q: %q", form.Get("channel"), form.Get("text"))
@@ -144,5 +152,82 @@ func TestDigestPost(t *testing.T) {
 	}
 	if n := len(slack.bodiesTo("/api/chat.postMessage")); n != 1 {
 		t.Errorf("%d chat.postMessage calls after posting the same day twice, want 1", n)
+	}
+}
+
+// chatServer speaks OpenAI's chat completions wire format, answering each request with the
+// next of its replies (the last one again when they run out), and keeps the requests.
+type chatServer struct {
+	*httptest.Server
+	mu      sync.Mutex
+	replies []string
+	bodies  []string
+}
+
+func newChatServer(t *testing.T, replies ...string) *chatServer {
+	cs := &chatServer{replies: replies}
+	cs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.Method != http.MethodPost || r.URL.Path != "/v1/chat/completions" {
+			http.Error(w, "404 page not found", http.StatusNotFound)
+			return
+		}
+		cs.mu.Lock()
+		cs.bodies = append(cs.bodies, string(body))
+		reply := cs.replies[min(len(cs.bodies), len(cs.replies))-1]
+		cs.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini",
+			"choices": []any{map[string]any{"index": 0, "message": map[string]any{"role": "assistant", "content": reply}, "finish_reason": "stop"}},
+			"usage":   map[string]any{"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+		})
+	}))
+	t.Cleanup(cs.Close)
+	return cs
+}
+
+func (cs *chatServer) requests() []string {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return slices.Clone(cs.bodies)
+}
+
+// TestDigestModelLanguage: with a model, the daily takeaway is the model's text, asked with
+// the point's headline; a text in another language is asked for again, firmly, once; a model
+// that keeps writing in the wrong language gets the offline quote instead.
+func TestDigestModelLanguage(t *testing.T) {
+	const english = "Teams keep running workloads on several clouds, and Kubernetes makes that easier than it was [1]."
+	const french = "Les équipes font tourner leurs applications sur plusieurs clouds, et Kubernetes rend cela plus simple qu'avant [1]."
+	for _, tt := range []struct {
+		name     string
+		replies  []string
+		calls    int
+		wantText string
+	}{
+		{"right language", []string{french}, 1, french},
+		{"wrong, then right", []string{english, french}, 2, french},
+		{"wrong twice", []string{english}, 2, "> "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cs := newChatServer(t, tt.replies...)
+			env := map[string]string{"TAKEAWAY_LLM_PROVIDER": "openai", "TAKEAWAY_LLM_BASE_URL": cs.URL + "/v1", "TAKEAWAY_LLM_API_KEY": "sk-test",
+				"TAKEAWAY_LLM_MODEL": "gpt-4o-mini", "TAKEAWAY_LLM_TIMEOUT": "5s", "TAKEAWAY_DATA_DIR": t.TempDir()}
+			d, _ := digestRun(t, env, "--date", "2026-12-09", "--lang", "fr")
+			reqs := cs.requests()
+			if len(reqs) != tt.calls {
+				t.Fatalf("%d model calls, want %d", len(reqs), tt.calls)
+			}
+			if !strings.Contains(d.Text, tt.wantText) || !strings.HasPrefix(d.Text, "Voici l'enseignement du jour") {
+				t.Errorf("text %q, want the framing and %q", d.Text, tt.wantText)
+			}
+			headline, _ := json.Marshal(d.Headline)
+			if !strings.Contains(reqs[0], strings.Trim(string(headline), `"`)) {
+				t.Errorf("the model was not given the point's headline %s", headline)
+			}
+			if tt.calls == 2 && !strings.Contains(reqs[1], "IMPORTANT") {
+				t.Errorf("the second request does not insist on the language: %s", reqs[1])
+			}
+		})
 	}
 }

@@ -290,7 +290,7 @@ func newHarness(t *testing.T, start time.Time, ledger Ledger) *harness {
 func (h *harness) scheduler(owner string, tick time.Duration, chans ...Channel) *Scheduler {
 	h.t.Helper()
 	s, err := NewScheduler(Options{
-		Channels: chans, Selector: h.sel, Composer: NewComposer(h.cat, nil, 0, nil),
+		Channels: chans, Selector: h.sel, Composer: NewComposer(h.cat, nil, nil, 0, nil),
 		Ledger: h.ledger, Poster: h.poster, Clock: h.clock,
 		Owner: owner, Tick: tick, Metrics: h.metrics,
 		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),

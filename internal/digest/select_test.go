@@ -83,7 +83,7 @@ func TestConsecutiveDatesWithoutLedger(t *testing.T) {
 // of at most 500 characters.
 func TestAnyThreeWeeks(t *testing.T) {
 	s := NewSelector(defaultCorpus(t))
-	c := NewComposer(i18n.MustNew(), nil, 0, nil)
+	c := NewComposer(i18n.MustNew(), nil, nil, 0, nil)
 	all := dates("2026-01-01", 2*s.Candidates()+21)
 	for _, lang := range []string{"en", "fr"} {
 		var picks []Pick

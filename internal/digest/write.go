@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -13,6 +14,7 @@ import (
 	"github.com/takeaway-bot/takeaway/corpus"
 	"github.com/takeaway-bot/takeaway/internal/answer"
 	"github.com/takeaway-bot/takeaway/internal/i18n"
+	langid "github.com/takeaway-bot/takeaway/internal/lang"
 	"github.com/takeaway-bot/takeaway/retrieval"
 )
 
@@ -24,8 +26,12 @@ type Writer interface {
 // modelTask is what the model is asked to do with the passage; the answer language is given
 // separately (WriteRequest.Lang), so the task stays in English.
 const modelTask = "Write today's takeaway for a team chat channel: in two or three sentences, " +
-	"state the most useful insight of passage [1] for engineers who did not attend the conference. " +
+	"state the insight of passage [1] for engineers who did not attend the conference. " +
 	"Use only what the passage says, cite it as [1], and add no greeting, title or list."
+
+// modelPoint introduces the point's headline in the task; the headline is report text, quoted
+// as such.
+const modelPoint = "The report states the point as: "
 
 // maxModelText bounds the model's text, which Slack shows in one section (3,000 characters).
 const maxModelText = 1200
@@ -64,20 +70,26 @@ func (t Takeaway) LedgerIDs() []string {
 type Composer struct {
 	cat     *i18n.Catalog
 	writer  Writer
+	det     LangDetector
 	log     *slog.Logger
 	timeout time.Duration
 }
 
-// NewComposer returns a Composer; a nil writer means offline takeaways only. timeout bounds
-// one model call (0 means 30 s).
-func NewComposer(cat *i18n.Catalog, w Writer, timeout time.Duration, log *slog.Logger) *Composer {
+// LangDetector tells the language of a text; *lang.Detector is one.
+type LangDetector interface {
+	Detect(text string) langid.Result
+}
+
+// NewComposer returns a Composer; a nil writer means offline takeaways only. det checks the
+// language of the model's text (nil: unchecked). timeout bounds one model call (0 means 30 s).
+func NewComposer(cat *i18n.Catalog, w Writer, det LangDetector, timeout time.Duration, log *slog.Logger) *Composer {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
-	return &Composer{cat: cat, writer: w, log: log, timeout: timeout}
+	return &Composer{cat: cat, writer: w, det: det, log: log, timeout: timeout}
 }
 
 // ChannelLang normalises a configured language to a supported one, English by default.
@@ -108,7 +120,7 @@ func (c *Composer) Compose(ctx context.Context, p Pick, lang string) Takeaway {
 		framing = c.cat.Sprintf(lang, i18n.DigestFraming, pub)
 	}
 	if c.writer != nil {
-		text, err := c.write(ctx, p, lang)
+		text, err := c.write(ctx, p, t.Headline, lang)
 		if err == nil {
 			t.Text, t.Mode = framing+"\n"+text, answer.ModeLLM
 			return t
@@ -119,20 +131,38 @@ func (c *Composer) Compose(ctx context.Context, p Pick, lang string) Takeaway {
 	return t
 }
 
-func (c *Composer) write(ctx context.Context, p Pick, lang string) (string, error) {
+// write asks the model for the takeaway of p, in lang. A text the detector is sure is in
+// another language is asked for again, once, with a firmer instruction; a second miss is an
+// error (the post then quotes the passage: a daily post in the wrong language helps nobody).
+func (c *Composer) write(ctx context.Context, p Pick, head, lang string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	notFound := c.cat.Sprintf(lang, i18n.AnswerNotFound)
-	text, used, err := c.writer.Write(ctx, answer.WriteRequest{
+	req := answer.WriteRequest{
 		Question: modelTask,
 		Lang:     lang,
 		Hits:     []retrieval.Hit{{Passage: p.Passage, Report: p.Report}},
 		NotFound: notFound,
-	})
+	}
+	if head != "" {
+		req.Question += "\n" + modelPoint + strconv.Quote(head)
+	}
+	text, used, err := c.writer.Write(ctx, req)
 	if err != nil {
 		return "", fmt.Errorf("write takeaway: %w", err)
 	}
 	text = strings.TrimSpace(text)
+	if got := c.language(text); got != "" && got != lang {
+		c.log.Warn("daily takeaway: the model wrote in another language, asking again", "want", lang, "got", got)
+		req.Firm = true
+		if text, used, err = c.writer.Write(ctx, req); err != nil {
+			return "", fmt.Errorf("write takeaway again: %w", err)
+		}
+		text = strings.TrimSpace(text)
+		if got := c.language(text); got != "" && got != lang {
+			return "", fmt.Errorf("write takeaway: the model wrote in %s twice, not %s", got, lang)
+		}
+	}
 	switch {
 	case text == "":
 		return "", fmt.Errorf("write takeaway: the model returned no text")
@@ -145,6 +175,20 @@ func (c *Composer) write(ctx context.Context, p Pick, lang string) (string, erro
 	}
 	return text, nil
 }
+
+// language is the language of a model's text when the detector is sure of it, else "".
+func (c *Composer) language(text string) string {
+	if c.det == nil {
+		return ""
+	}
+	d := c.det.Detect(markerRe.ReplaceAllString(text, " "))
+	if !d.Sure {
+		return ""
+	}
+	return d.Lang
+}
+
+var markerRe = regexp.MustCompile(`\[\d+\]`)
 
 // quoteBlock quotes the key sentences: list items on lines of their own, sentences run
 // together, the quote's language named when it is not the channel's, then the [1] marker.

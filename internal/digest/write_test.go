@@ -13,7 +13,7 @@ import (
 func TestOfflineTakeaway(t *testing.T) {
 	s := NewSelector(defaultCorpus(t))
 	cat := i18n.MustNew()
-	c := NewComposer(cat, nil, 0, nil)
+	c := NewComposer(cat, nil, nil, 0, nil)
 	tests := []struct {
 		lang, framing, langName string
 	}{
@@ -65,7 +65,7 @@ func TestModelTakeaway(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tk := NewComposer(cat, tt.w, 0, nil).Compose(context.Background(), p, "de")
+			tk := NewComposer(cat, tt.w, nil, 0, nil).Compose(context.Background(), p, "de")
 			if tk.Mode != tt.wantMode || !strings.Contains(tk.Text, tt.want) || !strings.HasPrefix(tk.Text, "Hier ist die Erkenntnis des Tages") {
 				t.Errorf("mode %s, text:\n%s\nwant mode %s containing %q", tk.Mode, tk.Text, tt.wantMode, tt.want)
 			}
