@@ -614,11 +614,11 @@ func (s *Selector) Preview(date, lang string) (Pick, error) {
 	}
 	var replay []string
 	for j := 0; ; j++ {
-		p := s.pickAt(date, lang, replay, from)
+		in, tier, at := s.next(replay, from)
 		if j == k {
-			return p, nil
+			return s.pickOf(date, in, tier, at, lang), nil
 		}
-		replay = append(replay, p.ID)
+		replay = append(replay, s.insights[in].copies[0].id)
 	}
 }
 
@@ -661,9 +661,16 @@ func (s *Selector) insightFor(id string) (int, bool) {
 // pickAt picks the next insight after the posts of the channel; from says where the walk of
 // each tier starts when the channel has posted nothing of it.
 func (s *Selector) pickAt(date, lang string, posted []string, from [2]int) Pick {
+	in, tier, at := s.next(posted, from)
+	return s.pickOf(date, in, tier, at, lang)
+}
+
+// next returns the insight to post after posted (and its tier and place in the tier's
+// rotation): the first of the walk not posted in the current cycle, passing over the report
+// posted last when the tier has another. There must be candidates.
+func (s *Selector) next(posted []string, from [2]int) (in, tier, at int) {
 	done := s.currentCycle(posted)
 	from = s.walkFrom(posted, from)
-	// Yesterday's report (or translation group): not again today if the tier has another.
 	lastGroup := ""
 	for i := len(posted) - 1; i >= 0 && lastGroup == ""; i-- {
 		if k, ok := s.insightFor(posted[i]); ok {
@@ -675,24 +682,28 @@ func (s *Selector) pickAt(date, lang string, posted []string, from [2]int) Pick 
 		found := -1
 		for k := 0; k < n; k++ {
 			idx := (from[t] + k) % n
-			in := rot[idx]
-			if done[in] {
+			if done[rot[idx]] {
 				continue
 			}
 			if found < 0 {
 				found = idx
 			}
-			if s.insights[in].group != lastGroup {
+			if s.insights[rot[idx]].group != lastGroup {
 				found = idx
 				break
 			}
 		}
 		if found >= 0 {
-			return s.pickOf(date, rot[found], t, found, lang)
+			return rot[found], t, found
 		}
 	}
-	// Unreachable when there are candidates: currentCycle never reports every insight as done.
-	return Pick{Date: date}
+	// Not reached (currentCycle ends a cycle with its last post): start the cycle again.
+	for t, rot := range s.rotation {
+		if len(rot) > 0 {
+			return rot[0], t, 0
+		}
+	}
+	return 0, TierTakeaway, 0
 }
 
 // currentCycle returns the insights posted since the current cycle began: a cycle ends once
