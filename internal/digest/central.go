@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -223,15 +224,7 @@ func keySentences(w weights, report vector, text string) []string {
 		}
 		return nil
 	}
-	slices.SortStableFunc(cands, func(a, b scored) int {
-		switch {
-		case a.score > b.score:
-			return -1
-		case a.score < b.score:
-			return 1
-		}
-		return a.i - b.i
-	})
+	slices.SortStableFunc(cands, func(a, b scored) int { return cmp.Or(cmp.Compare(b.score, a.score), a.i-b.i) })
 	chosen := []int{}
 	used := 0
 	// A paragraph's first sentence states its topic: it leads the quote when it says something.

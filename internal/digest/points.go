@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"regexp"
@@ -243,15 +244,7 @@ func (s *Selector) supportItems(l *takeawayList, idx []int) (echoed int) {
 			}
 		}
 	}
-	slices.SortStableFunc(pairs, func(a, b pair) int {
-		switch {
-		case a.sim > b.sim:
-			return -1
-		case a.sim < b.sim:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(pairs, func(a, b pair) int { return cmp.Compare(b.sim, a.sim) })
 	headAt := make([]int, len(headings)) // where each heading first appears
 	for h, text := range headings {
 		headAt[h] = slices.Index(heading, text)

@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -390,14 +391,7 @@ func (s *Selector) buildRotation() {
 			// Beside take-away points, only the stronger half of the claims: the others are
 			// the reports' narrative.
 			slices.SortStableFunc(tier, func(a, b int) int {
-				ia, ib := s.insights[a], s.insights[b]
-				switch {
-				case ia.score > ib.score:
-					return -1
-				case ia.score < ib.score:
-					return 1
-				}
-				return ia.order - ib.order
+				return cmp.Or(cmp.Compare(s.insights[b].score, s.insights[a].score), s.insights[a].order-s.insights[b].order)
 			})
 			tier = tier[:(len(tier)+1)/2]
 			slices.Sort(tier)
