@@ -56,6 +56,8 @@ type rawPoint struct {
 	pt     point
 	tier   int
 	score  float64
+	// claims: the passage bears a mark of a claim (tier 1 only).
+	claims bool
 }
 
 // takeawayList is a list the loader marked as take-away, split into its items.
@@ -473,6 +475,12 @@ func claimScore(text string, central float64) float64 {
 	return s
 }
 
+// claims reports whether a passage bears one of the marks of a claim at all; one that does not
+// narrates (a talk's agenda, the author's day).
+func claims(text string) bool {
+	return hasFigure(text) || announceRe.MatchString(text) || evaluativeRe.MatchString(text)
+}
+
 func hasFigure(text string) bool {
 	for _, m := range figureRe.FindAllString(text, -1) {
 		digits := strings.Map(func(r rune) rune {
@@ -538,10 +546,10 @@ func (s *Selector) reportPoints(rid string, idx []int, central []float64, lists 
 	cut := sorted[len(sorted)-(len(sorted)+1)/2]
 	for k, i := range idx {
 		p := s.passages[i]
-		if used[i] || usedUnits[s.unitOf[i]] || !longEnough(p.Text) || cs[k] < cut/2 {
+		if used[i] || usedUnits[s.unitOf[i]] || !longEnough(p.Text) || cs[k] < cut/2 || boilerplate(p.Text) {
 			continue
 		}
-		isPoint := (p.Takeaway || announceRe.MatchString(lastHeading(p.Section))) && !hasItems && !boilerplate(p.Text)
+		isPoint := (p.Takeaway || announceRe.MatchString(lastHeading(p.Section))) && !hasItems
 		tier, score := TierCentral, claimScore(p.Text, cs[k])
 		switch {
 		case isPoint:
@@ -552,15 +560,16 @@ func (s *Selector) reportPoints(rid string, idx []int, central []float64, lists 
 		out = append(out, rawPoint{
 			key: fmt.Sprintf("u%d", s.unitOf[i]), anchor: i,
 			pt:   point{id: p.ID, report: rid, lang: lang(r, p), passage: i, list: -1},
-			tier: tier, score: score,
+			tier: tier, score: score, claims: claims(p.Text),
 		})
 	}
 	return out
 }
 
 // logisticsRe recognises the lines of a report about where to find things (slides, videos,
-// the programme), thanks and invitations: what a conclusion section holds besides its points.
-var logisticsRe = regexp.MustCompile(`(?i)slides|vid[eé]o|youtube|replay|recording|enregistr|inspelning|aufzeichnung|grabaci|registrazion|opname|programme complet|full (program|schedule)|available (here|online)|disponibles? (ici|en ligne)|hier verfügbar|disponible aquí|thanks|thank you|merci|danke|tack|gracias|grazie|bedankt|obrigad|谢谢|感谢|ありがとう|감사`)
+// the programme), thanks, invitations and calls to try a product: what a conclusion section
+// holds besides its points.
+var logisticsRe = regexp.MustCompile(`(?i)slides|vid[eé]o|youtube|replay|recording|enregistr|inspelning|aufzeichnung|grabaci|registrazion|opname|programme complet|full (program|schedule)|available (here|online)|disponibles? (ici|en ligne)|hier verfügbar|disponible aquí|thanks|thank you|merci|danke|tack|gracias|grazie|bedankt|obrigad|谢谢|感谢|ありがとう|감사|try (our|the latest)|essayez|probieren sie|prueba nuestr|prova (il|la) nostr|get in touch|contact us|contactez|kontaktieren sie|kontakta oss`)
 
 // boilerplate reports whether at least half of a passage's sentences are questions to the
 // reader or logistics and thanks.

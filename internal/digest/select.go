@@ -104,6 +104,8 @@ type insight struct {
 	order int
 	// unit is the passage unit of a whole-passage insight, -1 for a list item.
 	unit int
+	// claims: a copy bears a mark of a claim (figures, announcements, evaluative words).
+	claims bool
 }
 
 // NewSelector lays out the insights and their rotation for a corpus.
@@ -340,6 +342,7 @@ func (s *Selector) buildInsights(byReport map[string][]int, central []float64) {
 				in.copies = append(in.copies, rp.pt)
 				in.tier = min(in.tier, rp.tier)
 				in.score = max(in.score, rp.score)
+				in.claims = in.claims || rp.claims
 			}
 		}
 	}
@@ -388,8 +391,11 @@ func (s *Selector) buildRotation() {
 			}
 		}
 		if t == TierCentral && len(s.rotation[TierTakeaway]) > 0 {
-			// Beside take-away points, only the stronger half of the claims: the others are
-			// the reports' narrative.
+			// Beside take-away points, only passages that claim something, and the stronger
+			// half of those: the others are the reports' narrative.
+			if marked := slices.DeleteFunc(slices.Clone(tier), func(k int) bool { return !s.insights[k].claims }); len(marked) > 0 {
+				tier = marked
+			}
 			slices.SortStableFunc(tier, func(a, b int) int {
 				return cmp.Or(cmp.Compare(s.insights[b].score, s.insights[a].score), s.insights[a].order-s.insights[b].order)
 			})
