@@ -187,7 +187,19 @@ func (b *passageBuilder) sectionText() string {
 	for i, h := range b.section {
 		parts[i] = h.text
 	}
-	return strings.Join(parts, " › ")
+	return strings.Join(parts, sectionSep)
+}
+
+// sectionSep joins the headings of a section path ("Talks › Take Away").
+const sectionSep = " › "
+
+// LastHeading is the innermost heading of a passage's section path ("Talks › Take Away" →
+// "Take Away").
+func LastHeading(section string) string {
+	if i := strings.LastIndex(section, sectionSep); i >= 0 {
+		return strings.TrimSpace(section[i+len(sectionSep):])
+	}
+	return strings.TrimSpace(section)
 }
 
 // flushItems emits the pending list with its introduction, split into pieces of bounded length.

@@ -218,7 +218,7 @@ func (s *Selector) supportItems(l *takeawayList, idx []int) (echoed int) {
 	l.support = make([]int, len(l.items))
 	heading := make([]string, len(idx))
 	for k, i := range idx {
-		heading[k] = lastHeading(s.passages[i].Section)
+		heading[k] = corpus.LastHeading(s.passages[i].Section)
 	}
 	listAt := slices.Index(idx, l.passage)
 	listHeading := heading[listAt]
@@ -384,14 +384,6 @@ func (s *Selector) closest(item string, idx, positions []int, used map[int]bool,
 	return best
 }
 
-// lastHeading is the innermost heading of a section path ("Talks › Take Away" → "Take Away").
-func lastHeading(section string) string {
-	if i := strings.LastIndex(section, " › "); i >= 0 {
-		return strings.TrimSpace(section[i+len(" › "):])
-	}
-	return strings.TrimSpace(section)
-}
-
 // headingMatch is how much of the shorter of an item and a heading the other one says: the
 // IDF-weighted share of its words found in the other, two words matching when one is the
 // other with a different ending (a shared prefix of all but two letters, four at least:
@@ -549,7 +541,7 @@ func (s *Selector) reportPoints(rid string, idx []int, central []float64, lists 
 		if used[i] || usedUnits[s.unitOf[i]] || !longEnough(p.Text) || cs[k] < cut/2 || boilerplate(p.Text) {
 			continue
 		}
-		isPoint := (p.Takeaway || announceRe.MatchString(lastHeading(p.Section))) && !hasItems
+		isPoint := (p.Takeaway || announceRe.MatchString(corpus.LastHeading(p.Section))) && !hasItems
 		tier, score := TierCentral, claimScore(p.Text, cs[k])
 		switch {
 		case isPoint:

@@ -77,8 +77,6 @@ type Selector struct {
 	w        weights
 	// centroid of each report, for choosing key sentences.
 	centroid map[string]vector
-	// vec is the TF-IDF vector of each passage.
-	vec []vector
 	// stops are the function words of every language with a stop list (folded), which say
 	// nothing about whether an item and a heading are one title.
 	stops map[string]bool
@@ -124,7 +122,6 @@ func NewSelector(c *corpus.Corpus) *Selector {
 		s.byID[p.ID] = i
 	}
 	s.w = newWeights(s.passages)
-	s.vec = make([]vector, len(s.passages))
 	s.stops = map[string]bool{}
 	if lists, err := stopwords.Load(); err == nil { // only fails if Bleve lost a language
 		for _, l := range lists {
@@ -146,10 +143,9 @@ func NewSelector(c *corpus.Corpus) *Selector {
 		s.centroid[rid] = centroid(vs)
 		for k, i := range idx {
 			score[i] = cs[k]
-			s.vec[i] = vs[k]
 		}
 	}
-	s.buildUnits(c.Reports)
+	s.buildUnits(c.Reports, byReport)
 	s.buildInsights(byReport, score)
 	s.buildRotation()
 	return s
@@ -190,13 +186,12 @@ func groupOf(r corpus.Report) string {
 // report with the most passages is canonical; every passage of the other copies joins the
 // canonical passage it shares the most names and numbers with (the words a translation
 // keeps: "Istio", "SMI", "1.0"), the nearest by ordinal on a tie or when it shares none.
-func (s *Selector) buildUnits(reports []corpus.Report) {
+func (s *Selector) buildUnits(reports []corpus.Report, byReport map[string][]int) {
 	groups := map[string][]string{} // group → report IDs
 	for _, r := range reports {
 		g := groupOf(r)
 		groups[g] = append(groups[g], r.ID)
 	}
-	byReport := s.passagesByReport()
 	s.unitOf = make([]int, len(s.passages))
 	for i := range s.unitOf {
 		s.unitOf[i] = -1
@@ -586,7 +581,8 @@ func (s *Selector) Pick(date, lang string, posted []string) (Pick, error) {
 			from[t] = ((days % n) + n) % n
 		}
 	}
-	return s.pickAt(date, lang, posted, from), nil
+	in, tier, at := s.next(posted, from)
+	return s.pickOf(date, in, tier, at, lang), nil
 }
 
 // Preview is the pick for a date without a ledger (`takeaway digest --date`): it replays the
@@ -636,7 +632,7 @@ func floorDiv(a, b int) int {
 func (s *Selector) walkFrom(posted []string, from [2]int) [2]int {
 	found := [2]bool{}
 	for i := len(posted) - 1; i >= 0 && !(found[0] && found[1]); i-- {
-		k, ok := s.insightFor(posted[i])
+		k, ok := s.insightOf[posted[i]]
 		if !ok {
 			continue
 		}
@@ -652,19 +648,6 @@ func (s *Selector) walkFrom(posted []string, from [2]int) [2]int {
 	return from
 }
 
-// insightFor maps a ledger ID to its insight.
-func (s *Selector) insightFor(id string) (int, bool) {
-	k, ok := s.insightOf[id]
-	return k, ok
-}
-
-// pickAt picks the next insight after the posts of the channel; from says where the walk of
-// each tier starts when the channel has posted nothing of it.
-func (s *Selector) pickAt(date, lang string, posted []string, from [2]int) Pick {
-	in, tier, at := s.next(posted, from)
-	return s.pickOf(date, in, tier, at, lang)
-}
-
 // next returns the insight to post after posted (and its tier and place in the tier's
 // rotation): the first of the walk not posted in the current cycle, passing over the report
 // posted last when the tier has another. There must be candidates.
@@ -673,7 +656,7 @@ func (s *Selector) next(posted []string, from [2]int) (in, tier, at int) {
 	from = s.walkFrom(posted, from)
 	lastGroup := ""
 	for i := len(posted) - 1; i >= 0 && lastGroup == ""; i-- {
-		if k, ok := s.insightFor(posted[i]); ok {
+		if k, ok := s.insightOf[posted[i]]; ok {
 			lastGroup = s.insights[k].group
 		}
 	}
@@ -715,7 +698,7 @@ func (s *Selector) currentCycle(posted []string) map[int]bool {
 	points, claims := 0, 0
 	prev := -1
 	for _, id := range posted {
-		k, ok := s.insightFor(id)
+		k, ok := s.insightOf[id]
 		if !ok || done[k] || k == prev {
 			continue // a post records its insight and its passage: one post, counted once
 		}
