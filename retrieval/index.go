@@ -179,7 +179,7 @@ func Build(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) 
 	if fields := fieldsOf(c); opts.DataDir != "" {
 		lex, err = persistedLexical(opts.DataDir, key, len(c.Passages), fields, func() []lexicalDoc { return prepared().lexical }, opts.Logger)
 	} else {
-		lex, err = newLexical(prepared().lexical, fields, "")
+		lex, err = newLexical(prepared().lexical, fields, "", shardsFor(len(c.Passages)))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)

@@ -22,7 +22,7 @@ import (
 // stateFormat names the layout of what Build derives from a corpus. Change it whenever the way
 // passages are analysed, indexed or embedded changes: the persisted index of an older layout is
 // then rebuilt rather than read. Builds that carry a VCS revision add it to the key as well.
-const stateFormat = "index-v1"
+const stateFormat = "index-v2" // v2: the full-text index in shards
 
 // corpusKey identifies a corpus as the index sees it: every passage (ID, report, section,
 // language, text, take-away mark), every report header and the question languages, under the
@@ -200,7 +200,7 @@ func persistedLexical(dir, key string, n int, fields map[string]bool, docs func(
 	}
 	defer os.RemoveAll(tmp)
 	built := filepath.Join(tmp, "index")
-	l, err := newLexical(docs(), fields, built)
+	l, err := newLexical(docs(), fields, built, shardsFor(n))
 	if err != nil {
 		return nil, err
 	}
@@ -217,24 +217,45 @@ func persistedLexical(dir, key string, n int, fields map[string]bool, docs func(
 }
 
 // openLexical opens an index written by persistedLexical, read only, and checks that it holds
-// the n passages.
+// the n passages in the shards an index of n passages has.
 func openLexical(path string, n int, fields map[string]bool) (*lexical, error) {
-	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err != nil {
+	if _, err := os.Stat(path); err != nil {
 		return nil, err
 	}
-	idx, err := bleve.OpenUsing(path, map[string]any{"read_only": true})
-	if err != nil {
+	want := shardsFor(n)
+	for i := range want {
+		if _, err := os.Stat(filepath.Join(path, shardName(i), "index_meta.json")); err != nil {
+			// Not wrapped: the index exists, so a missing shard makes it unusable (rebuilt), not absent.
+			return nil, fmt.Errorf("open full-text index: shard %d of %d: %v", i+1, want, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(path, shardName(want))); err == nil {
+		return nil, fmt.Errorf("open full-text index: more than the %d shards of %d passages", want, n)
+	}
+	var shards []bleve.Index
+	fail := func(err error) (*lexical, error) {
+		for _, sh := range shards {
+			sh.Close()
+		}
 		return nil, fmt.Errorf("open full-text index: %w", err)
 	}
-	count, err := idx.DocCount()
-	if err == nil && count != uint64(n) {
-		err = fmt.Errorf("it holds %d passages, not %d", count, n)
+	var count uint64
+	for i := range want {
+		idx, err := bleve.OpenUsing(filepath.Join(path, shardName(i)), map[string]any{"read_only": true})
+		if err != nil {
+			return fail(err)
+		}
+		shards = append(shards, idx)
+		c, err := idx.DocCount()
+		if err != nil {
+			return fail(err)
+		}
+		count += c
 	}
-	if err != nil {
-		idx.Close()
-		return nil, fmt.Errorf("open full-text index: %w", err)
+	if count != uint64(n) {
+		return fail(fmt.Errorf("it holds %d passages, not %d", count, n))
 	}
-	return &lexical{index: idx, fields: fields}, nil
+	return newLexicalOf(shards, fields), nil
 }
 
 // removeStale deletes the files and directories of dir matching pattern except keep: they

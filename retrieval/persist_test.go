@@ -109,7 +109,7 @@ func TestPersistedIndex(t *testing.T) {
 	if err := os.WriteFile(states[0], []byte("not a gob"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(lexes[0], "index_meta.json"), []byte("{"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(lexes[0], shardName(0), "index_meta.json"), []byte("{"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	repaired, rec := build(c, dir)
