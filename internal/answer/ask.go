@@ -68,9 +68,45 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 			q.translations = tr
 		}
 	}
-	hits, err := s.retrieve(ctx, q, plan, llmHits, true)
+	j, err := s.judge(ctx, q, plan, lang)
 	if err != nil {
 		return Answer{Lang: lang, Plan: &plan}, err
+	}
+	hits, chosen, coverage, ok, concepts, prefix := j.hits, j.chosen, j.coverage, j.ok, j.concepts, j.prefix
+	log.Debug("retrieved", "lang", lang, "intent", plan.Intent, "scope", plan.Scope.Reports, "coverage", round3(coverage), "concepts", len(concepts), "hits", len(hits))
+
+	framing := framingSubject(plan)
+	if s.writer != nil && len(hits) > 0 && coverage >= minModelCoverage {
+		a, err := s.write(mctx, q, lang, plan, hits)
+		if err == nil {
+			return withPlan(prefixed(a, prefix)), nil
+		}
+		log.Warn("model answer failed, answering extractively", "err", err)
+		ext := s.extractive(framing, lang, hits, chosen, ok, plan.Intent, concepts)
+		ext.Note = s.catalog.Sprintf(lang, i18n.AnswerFallbackNote)
+		return withPlan(prefixed(ext, prefix)), nil
+	}
+	return withPlan(prefixed(s.extractive(framing, lang, hits, chosen, ok, plan.Intent, concepts), prefix)), nil
+}
+
+// judgement is what the reports hold for a question: the passages retrieved, the sentences
+// chosen from them, how much of the question they cover, and whether that covers it.
+type judgement struct {
+	hits     []retrieval.Hit
+	chosen   []candidate
+	coverage float64
+	ok       bool
+	concepts []retrieval.Concept
+	// prefix says the scope the user named holds nothing on the subject, when the answer
+	// comes from other reports.
+	prefix string
+}
+
+// judge retrieves the passages of a planned question and decides whether they cover it.
+func (s *Service) judge(ctx context.Context, q Question, plan question.Plan, lang string) (judgement, error) {
+	hits, err := s.retrieve(ctx, q, plan, llmHits, true)
+	if err != nil {
+		return judgement{}, err
 	}
 	// Coverage is judged on what the question asks about: with a scope, its words ("the
 	// Swedish report", "Barcelona") are already answered by the filter.
@@ -105,7 +141,7 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 	if plan.Scope.Limited() && !ok {
 		others, err := s.retrieve(ctx, q, plan, llmHits, false)
 		if err != nil {
-			return Answer{Lang: lang, Plan: &plan}, err
+			return judgement{}, err
 		}
 		others = outsideScope(others, plan.Scope.Reports)
 		if c2, cov2 := extract(s.passages, q.Text, lang, others, strict); covered(c2, cov2, strict) && cov2 >= minOutsideScopeCoverage {
@@ -113,20 +149,7 @@ func (s *Service) Ask(ctx context.Context, q Question) (Answer, error) {
 			hits, chosen, coverage, ok = others, c2, cov2, true
 		}
 	}
-	log.Debug("retrieved", "lang", lang, "intent", plan.Intent, "scope", plan.Scope.Reports, "coverage", round3(coverage), "concepts", len(concepts), "hits", len(hits))
-
-	framing := framingSubject(plan)
-	if s.writer != nil && len(hits) > 0 && coverage >= minModelCoverage {
-		a, err := s.write(mctx, q, lang, plan, hits)
-		if err == nil {
-			return withPlan(prefixed(a, prefix)), nil
-		}
-		log.Warn("model answer failed, answering extractively", "err", err)
-		ext := s.extractive(framing, lang, hits, chosen, ok, plan.Intent, concepts)
-		ext.Note = s.catalog.Sprintf(lang, i18n.AnswerFallbackNote)
-		return withPlan(prefixed(ext, prefix)), nil
-	}
-	return withPlan(prefixed(s.extractive(framing, lang, hits, chosen, ok, plan.Intent, concepts), prefix)), nil
+	return judgement{hits: hits, chosen: chosen, coverage: coverage, ok: ok, concepts: concepts, prefix: prefix}, nil
 }
 
 // prefixed puts a sentence before an answer's text (the "nothing in the scope" line).
