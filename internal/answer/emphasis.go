@@ -57,7 +57,14 @@ func emphasize(s string, intent question.Intent, concepts []retrieval.Concept) s
 	case question.IntentWhen:
 		loc = dateEntityRe.FindStringIndex(s)
 	case question.IntentWho:
-		loc = personEntityRe.FindStringIndex(s)
+		// The name asked for is one the question does not give ("who presented with Tom
+		// Wilkie?"): names the question holds are left plain.
+		for _, m := range personEntityRe.FindAllStringIndex(s, -1) {
+			if !namedBy(s[m[0]:m[1]], concepts) {
+				loc = m
+				break
+			}
+		}
 	case question.IntentWhere:
 		if m := placeEntityRe.FindStringSubmatchIndex(s); m != nil {
 			loc = m[2:4]

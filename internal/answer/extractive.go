@@ -459,6 +459,14 @@ func renderExtractive(cat *i18n.Catalog, lang, subject string, hits []retrieval.
 		} else {
 			cites[n-1].Quote += " " + c.text
 		}
+		if !ok && intent == question.IntentWho {
+			// Reports name a talk's speakers in its heading ("Deep Dive: Brigade – Radu Matei,
+			// Microsoft"), seldom in the sentences under it: a heading that names someone the
+			// question does not comes first, as the quote's context.
+			if head, ok := speakersHeading(corpus.LastHeading(h.Passage.Section), concepts); ok {
+				b.WriteString("\n> _" + head + "_")
+			}
+		}
 		b.WriteString("\n> “")
 		b.WriteString(strings.ReplaceAll(emphasize(c.text, intent, concepts), "\n", "\n> "))
 		b.WriteString("”")
@@ -470,6 +478,65 @@ func renderExtractive(cat *i18n.Catalog, lang, subject string, hits []retrieval.
 		fmt.Fprintf(&b, " [%d]", n)
 	}
 	return b.String(), cites
+}
+
+// titleDashRe splits a talk heading into its title and its speakers: the last dash set off by
+// spaces ("Title – Name, Company & Name, Company").
+var titleDashRe = regexp.MustCompile(`\s[–—-]\s`)
+
+// speakerNameRe is a person's name as talk headings give it: two to four capitalised words.
+var speakerNameRe = regexp.MustCompile(`^\p{Lu}[\p{Ll}\p{M}'’-]+(?:\s+\p{Lu}[\p{L}\p{M}'’.-]*){1,3}$`)
+
+// speakersHeading returns a talk heading with the speakers the question does not name in bold,
+// and whether it names any. Speakers follow the heading's last spaced dash, separated by "&",
+// "and", "et", "und", "y", "e", "och" or ";", each as "Name, role, company".
+func speakersHeading(heading string, concepts []retrieval.Concept) (string, bool) {
+	locs := titleDashRe.FindAllStringIndex(heading, -1)
+	if len(locs) == 0 {
+		return "", false
+	}
+	cut := locs[len(locs)-1][1]
+	title, people := heading[:cut], heading[cut:]
+	var out []string
+	found := false
+	for _, entry := range speakerSepRe.Split(people, -1) {
+		name, _, _ := strings.Cut(entry, ",")
+		name = strings.TrimSpace(name)
+		if speakerNameRe.MatchString(name) && !namedBy(name, concepts) {
+			i := strings.Index(entry, name)
+			entry = entry[:i] + "**" + name + "**" + entry[i+len(name):]
+			found = true
+		}
+		out = append(out, entry)
+	}
+	if !found {
+		return "", false
+	}
+	// The separators are kept as they were written.
+	seps := speakerSepRe.FindAllString(people, -1)
+	var b strings.Builder
+	b.WriteString(title)
+	for i, e := range out {
+		b.WriteString(e)
+		if i < len(seps) {
+			b.WriteString(seps[i])
+		}
+	}
+	return b.String(), true
+}
+
+// speakerSepRe separates the speakers of a talk heading.
+var speakerSepRe = regexp.MustCompile(`\s+(?:&|and|et|und|y|e|och|en)\s+|\s*;\s*`)
+
+// namedBy reports whether the question names a person: one of its concepts is a word of the name.
+func namedBy(name string, concepts []retrieval.Concept) bool {
+	ws := wordSet(name)
+	for _, c := range concepts {
+		if mentions(ws, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // LanguageName is the name of language code in language in ("French", "法语"), or "" when
