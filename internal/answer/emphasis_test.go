@@ -55,7 +55,9 @@ func TestSpeakersHeading(t *testing.T) {
 			"Keynote: Zero Trust im Mittelstand - Jonas Lindqvist, Nordlicht GmbH und **Ana Ferreira**, Lisboa Cloud", true},
 		{"Retour d’expérience — Camille Roux & Yuki Tanaka", nil,
 			"Retour d’expérience — **Camille Roux** & **Yuki Tanaka**", true},
-		{"Operators in Anger – Mirela Dobre, Fjordbank", named("mirela", "dobre"), "", false},
+		{"Operators in Anger – Mirela Dobre, Platform Lead, Fjordbank", named("mirela", "dobre"),
+			"Operators in Anger – Mirela Dobre, **Platform Lead, Fjordbank**", true},
+		{"Operators in Anger – Mirela Dobre", named("mirela", "dobre"), "", false},
 		{"Day 2 – Keynotes", nil, "", false},
 		{"Conclusion", nil, "", false},
 	} {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -488,7 +489,8 @@ var titleDashRe = regexp.MustCompile(`\s[–—-]\s`)
 var speakerNameRe = regexp.MustCompile(`^\p{Lu}[\p{Ll}\p{M}'’-]+(?:\s+\p{Lu}[\p{L}\p{M}'’.-]*){1,3}$`)
 
 // speakersHeading returns a talk heading with the speakers the question does not name in bold,
-// and whether it names any. Speakers follow the heading's last spaced dash, separated by "&",
+// and whether it names any; when it names only speakers the question does, their role and
+// company are in bold instead. Speakers follow the heading's last spaced dash, separated by "&",
 // "and", "et", "und", "y", "e", "och" or ";", each as "Name, role, company".
 func speakersHeading(heading string, concepts []retrieval.Concept) (string, bool) {
 	locs := titleDashRe.FindAllStringIndex(heading, -1)
@@ -497,17 +499,27 @@ func speakersHeading(heading string, concepts []retrieval.Concept) (string, bool
 	}
 	cut := locs[len(locs)-1][1]
 	title, people := heading[:cut], heading[cut:]
-	var out []string
+	entries := speakerSepRe.Split(people, -1)
+	out := slices.Clone(entries)
 	found := false
-	for _, entry := range speakerSepRe.Split(people, -1) {
+	for i, entry := range entries {
 		name, _, _ := strings.Cut(entry, ",")
 		name = strings.TrimSpace(name)
 		if speakerNameRe.MatchString(name) && !namedBy(name, concepts) {
-			i := strings.Index(entry, name)
-			entry = entry[:i] + "**" + name + "**" + entry[i+len(name):]
+			j := strings.Index(entry, name)
+			out[i] = entry[:j] + "**" + name + "**" + entry[j+len(name):]
 			found = true
 		}
-		out = append(out, entry)
+	}
+	if !found {
+		// "Who is Tim Hockin?": the heading gives the role and company of the speaker asked about.
+		for i, entry := range entries {
+			name, role, ok := strings.Cut(entry, ",")
+			if role = strings.TrimSpace(role); ok && role != "" && speakerNameRe.MatchString(strings.TrimSpace(name)) && namedBy(name, concepts) {
+				out[i] = name + ", **" + role + "**"
+				found = true
+			}
+		}
 	}
 	if !found {
 		return "", false
