@@ -27,6 +27,7 @@ eval:
 	@for s in $(EVAL_SETS); do echo "== $$s"; go run ./cmd/takeaway eval --cases internal/eval/testdata/$$s.jsonl --json; done
 	@for s in $(EVAL_REPORT_SETS); do echo "== $$s (with internal/eval/testdata/reports)"; go run ./cmd/takeaway eval --cases internal/eval/testdata/$$s.jsonl --reports internal/eval/testdata/reports --json; done
 	@echo "== fresh_holdout (with internal/eval/testdata/fresh/reports)"; go run ./cmd/takeaway eval --cases internal/eval/testdata/fresh/fresh_holdout.jsonl --reports internal/eval/testdata/fresh/reports --json
+	@echo "== speakers_holdout (with internal/eval/testdata/speakers)"; go run ./cmd/takeaway eval --cases internal/eval/testdata/speakers/speakers_holdout.jsonl --reports internal/eval/testdata/speakers/platform-day-lisbon-2025.md --json
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
