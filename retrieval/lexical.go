@@ -348,8 +348,8 @@ const maxDocShare = 0.25
 // benchmarks' recall@10: 0.649 against 0.642).
 const maxPostings = 20_000
 
-// docFreqs returns the document frequency of a term in a field, on one reader of the index,
-// and the function that releases the reader.
+// docFreqs returns the document frequency of a term in a field, summed over one reader of
+// each shard, and the function that releases the readers.
 func (l *lexical) docFreqs() (func(field, term string) uint64, func(), error) {
 	var readers []index.IndexReader
 	done := func() {

@@ -41,14 +41,8 @@ func emphasize(s string, intent question.Intent, concepts []retrieval.Concept) s
 				continue
 			}
 			score := m[1] - m[0]
-			if next := wordAfter(s, m[1]); next != "" {
-				ws := wordSet(next)
-				for _, c := range concepts {
-					if mentions(ws, c) {
-						score += 100
-						break
-					}
-				}
+			if next := wordAfter(s, m[1]); next != "" && mentionsAny(next, concepts) {
+				score += 100
 			}
 			if score > best {
 				best, loc = score, m
@@ -60,7 +54,7 @@ func emphasize(s string, intent question.Intent, concepts []retrieval.Concept) s
 		// The name asked for is one the question does not give ("who presented with Tom
 		// Wilkie?"): names the question holds are left plain.
 		for _, m := range personEntityRe.FindAllStringIndex(s, -1) {
-			if !namedBy(s[m[0]:m[1]], concepts) {
+			if !mentionsAny(s[m[0]:m[1]], concepts) {
 				loc = m
 				break
 			}
@@ -74,6 +68,18 @@ func emphasize(s string, intent question.Intent, concepts []retrieval.Concept) s
 		return s
 	}
 	return s[:loc[0]] + "**" + strings.TrimSpace(s[loc[0]:loc[1]]) + "**" + s[loc[1]:]
+}
+
+// mentionsAny reports whether text mentions one of the question's concepts (a word of a name,
+// the word after a number).
+func mentionsAny(text string, concepts []retrieval.Concept) bool {
+	ws := wordSet(text)
+	for _, c := range concepts {
+		if mentions(ws, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // wordAfter is the word that follows position i of s.

@@ -5,7 +5,6 @@ import (
 	"math"
 	"net/url"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -498,37 +497,39 @@ func speakersHeading(heading string, concepts []retrieval.Concept) (string, bool
 		return "", false
 	}
 	cut := locs[len(locs)-1][1]
-	title, people := heading[:cut], heading[cut:]
+	people := heading[cut:]
 	entries := speakerSepRe.Split(people, -1)
-	out := slices.Clone(entries)
-	found := false
-	for i, entry := range entries {
-		name, _, _ := strings.Cut(entry, ",")
-		name = strings.TrimSpace(name)
-		if speakerNameRe.MatchString(name) && !namedBy(name, concepts) {
-			j := strings.Index(entry, name)
-			out[i] = entry[:j] + "**" + name + "**" + entry[j+len(name):]
+	// bold puts in bold the speakers the question does not name (asked false), or the role
+	// and company of those it does (asked true), and reports whether there were any.
+	bold := func(asked bool) bool {
+		found := false
+		for i, e := range entries {
+			name, role, _ := strings.Cut(e, ",")
+			name, role = strings.TrimSpace(name), strings.TrimSpace(role)
+			if !speakerNameRe.MatchString(name) || mentionsAny(name, concepts) != asked {
+				continue
+			}
+			switch {
+			case !asked:
+				entries[i] = strings.Replace(e, name, "**"+name+"**", 1)
+			case role != "":
+				entries[i] = name + ", **" + role + "**"
+			default:
+				continue
+			}
 			found = true
 		}
+		return found
 	}
-	if !found {
-		// "Who is Tim Hockin?": the heading gives the role and company of the speaker asked about.
-		for i, entry := range entries {
-			name, role, ok := strings.Cut(entry, ",")
-			if role = strings.TrimSpace(role); ok && role != "" && speakerNameRe.MatchString(strings.TrimSpace(name)) && namedBy(name, concepts) {
-				out[i] = name + ", **" + role + "**"
-				found = true
-			}
-		}
-	}
-	if !found {
+	// "Who is Tim Hockin?": a heading naming only the speaker asked about gives their role.
+	if !bold(false) && !bold(true) {
 		return "", false
 	}
 	// The separators are kept as they were written.
 	seps := speakerSepRe.FindAllString(people, -1)
 	var b strings.Builder
-	b.WriteString(title)
-	for i, e := range out {
+	b.WriteString(heading[:cut])
+	for i, e := range entries {
 		b.WriteString(e)
 		if i < len(seps) {
 			b.WriteString(seps[i])
@@ -539,17 +540,6 @@ func speakersHeading(heading string, concepts []retrieval.Concept) (string, bool
 
 // speakerSepRe separates the speakers of a talk heading.
 var speakerSepRe = regexp.MustCompile(`\s+(?:&|and|et|und|y|e|och|en)\s+|\s*;\s*`)
-
-// namedBy reports whether the question names a person: one of its concepts is a word of the name.
-func namedBy(name string, concepts []retrieval.Concept) bool {
-	ws := wordSet(name)
-	for _, c := range concepts {
-		if mentions(ws, c) {
-			return true
-		}
-	}
-	return false
-}
 
 // LanguageName is the name of language code in language in ("French", "法语"), or "" when
 // either code is not a BCP 47 tag.
