@@ -87,7 +87,10 @@ var letterVotes = map[rune]string{
 // functionWords are the short, frequent words that identify a language in a few-word question,
 // greetings and thanks included ("merci !", "tack").
 var functionWords = map[string]string{
-	"en": "what which who whom whose when where why how is are was were the a an of and to in on for does did do with about at from this that these those there many much hi hello hey thanks thank great",
+	// Pronouns and modal verbs count too: chat questions ("who won el clasico, i missed it")
+	// carry more of them than interrogatives. Words other languages write ("me", "has", "will",
+	// "so") are left out.
+	"en": "what which who whom whose when where why how is are was were the a an of and to in on for does did do with about at from this that these those there many much hi hello hey thanks thank great it you your my we our they their them us can could would should have had been be any anyone anything someone or but if by just not",
 	"fr": "que quoi qui quel quelle quels quelles quand où pourquoi comment combien est sont était le la les un une des du de et à au aux en sur pour avec qu'est-ce qu'a qu'il y a-t-il ce cette ces il elle ont merci bonjour salut coucou",
 	"sv": "vad vilka vilken vilket vem när var varför hur är var den det de en ett och att på för med om av till från som gjorde har hade många mycket under hej tack",
 	"de": "was welche welcher welches wer wann wo warum wie ist sind war waren der die das ein eine einen einem einer eines und zu im in auf für mit über von den dem des hat haben gibt es nicht auch noch viele hallo danke",

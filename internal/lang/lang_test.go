@@ -49,6 +49,8 @@ func TestDetect(t *testing.T) {
 		{"what is service mesh", "en", true},
 		{"spotify cluster deletion lessons", "", false}, // no function word: trigrams alone decide nothing in four words
 		{"Istio", "", false},
+		{"who won la liga, i missed it", "en", true}, // English pronouns outvote a Spanish name
+		{"can you tell me about el niño", "en", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
