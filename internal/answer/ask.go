@@ -119,6 +119,9 @@ func (s *Service) judge(ctx context.Context, q Question, plan question.Plan, lan
 	strict := s.search.Concepts(conceptText, lang)
 	concepts := lenient(strict)
 	chosen, coverage := extract(s.passages, q.Text, lang, hits, concepts)
+	if plan.Intent == question.IntentDefinition {
+		chosen = aboutSubject(s.passages, hits, chosen, concepts)
+	}
 	if plan.Intent == question.IntentSummary && len(hits) > 0 && (len(plan.Subject) == 0 || covered(chosen, coverage, concepts)) {
 		// A summary is the beginning of each of the best passages (take-aways first), not
 		// the one sentence that matches the most words.

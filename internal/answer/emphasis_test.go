@@ -1,7 +1,10 @@
 package answer
 
 import (
+	"slices"
 	"testing"
+
+	"github.com/takeaway-bot/takeaway/corpus"
 
 	"github.com/takeaway-bot/takeaway/internal/question"
 	"github.com/takeaway-bot/takeaway/retrieval"
@@ -65,5 +68,33 @@ func TestSpeakersHeading(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("speakersHeading(%q) = %q, %v; want %q, %v", tt.heading, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// TestAboutSubject: a definition quotes, from the passage of its best sentence, the other
+// sentences that name the subject (what it is, what it is for), in reading order, and leaves
+// out the ones that do not.
+func TestAboutSubject(t *testing.T) {
+	text := "Quarkbox is getting known as a build cache. It turns out to be much more than that. " +
+		"Quarkbox is really a scheduler for test suites written in Rust. The speaker closed with a demo. " +
+		"Teams use Quarkbox to split slow suites across runners."
+	hits := []retrieval.Hit{{Passage: corpus.Passage{ID: "p1", Text: text}}}
+	concepts := []retrieval.Concept{{Term: "quarkbox", Forms: []string{"quarkbox"}, Name: true, Known: true}}
+	chosen, _ := extract(nil, "What is Quarkbox?", "en", hits, concepts)
+	if len(chosen) == 0 {
+		t.Fatal("no sentence chosen")
+	}
+	got := aboutSubject(nil, hits, chosen, concepts)
+	var texts []string
+	for _, c := range got {
+		texts = append(texts, c.text)
+	}
+	want := []string{
+		"Quarkbox is getting known as a build cache.",
+		"Quarkbox is really a scheduler for test suites written in Rust.",
+		"Teams use Quarkbox to split slow suites across runners.",
+	}
+	if !slices.Equal(texts, want) {
+		t.Errorf("aboutSubject quoted %q, want %q", texts, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -647,4 +648,65 @@ func subjectOf(question string) string {
 		return ""
 	}
 	return strings.Join(runs[0], " ")
+}
+
+// maxDefinitionRunes bounds what a definition quotes from its passage.
+const maxDefinitionRunes = 650
+
+// aboutSubject widens the answer to a definition question: a report rarely defines a thing in
+// the one sentence that names it best ("Brigade is becoming known as an event-driven CI
+// engine – it is much more."), the next sentences about it say what it is and what it is for.
+// So the passage of the best sentence gives, in reading order, every sentence that names what
+// that sentence matched of the question, up to maxQuoted and maxDefinitionRunes; headings,
+// the report's own questions and sentences already quoted are left out.
+func aboutSubject(pc *passageCache, hits []retrieval.Hit, chosen []candidate, concepts []retrieval.Concept) []candidate {
+	if len(chosen) == 0 || len(chosen[0].matched) == 0 || chosen[0].hit >= len(hits) {
+		return chosen
+	}
+	b := chosen[0]
+	if strings.Contains(b.text, "\n") {
+		return chosen // a list already says it all
+	}
+	pw := pc.get(hits[b.hit])
+	// The sentences that name the subject come first; the ones extract quoted after the best
+	// (a short sentence's follower) keep the places left.
+	same := []candidate{b}
+	size := len([]rune(b.text))
+	var followers, others []candidate
+	for _, c := range chosen[1:] {
+		if c.hit == b.hit {
+			followers = append(followers, c)
+		} else {
+			others = append(others, c)
+		}
+	}
+	for si, s := range pw.sentences {
+		if len(same) >= maxQuoted {
+			break
+		}
+		t := strings.TrimSpace(s)
+		if si == b.sentence || corpus.IsListLine(t) || strings.HasSuffix(t, "?") || strings.HasSuffix(t, "？") || len([]rune(t)) < 25 {
+			continue
+		}
+		all := true
+		for ci := range b.matched {
+			if !mentions(pw.words[si], concepts[ci]) {
+				all = false
+				break
+			}
+		}
+		if !all || size+len([]rune(t)) > maxDefinitionRunes {
+			continue
+		}
+		size += len([]rune(t))
+		same = append(same, candidate{hit: b.hit, sentence: si, span: 1, text: s, matched: b.matched})
+	}
+	for _, c := range followers {
+		if len(same) < maxQuoted && !slices.ContainsFunc(same, func(x candidate) bool { return x.sentence == c.sentence }) {
+			same = append(same, c)
+		}
+	}
+	slices.SortStableFunc(same, func(x, y candidate) int { return x.sentence - y.sentence })
+	out := append(same, others...)
+	return out[:min(len(out), maxQuoted)]
 }
