@@ -473,6 +473,23 @@ func (ix *Index) Passage(id string) (corpus.Passage, bool) {
 	return ix.corpus.Passages[i], true
 }
 
+// Section returns the passages of the report and section of passage id, in reading order, each
+// as a hit of that report (no scores): what an answer needs to quote a list that the splitter
+// cut into several passages.
+func (ix *Index) Section(id string) []Hit {
+	p, ok := ix.Passage(id)
+	if !ok {
+		return nil
+	}
+	var out []Hit
+	for _, other := range ix.byReport[p.ReportID] {
+		if q, ok := ix.Passage(other); ok && q.Section == p.Section {
+			out = append(out, Hit{Passage: q, Report: ix.reports[q.ReportID]})
+		}
+	}
+	return out
+}
+
 // Report returns a report by ID.
 func (ix *Index) Report(id string) (corpus.Report, bool) {
 	r, ok := ix.reports[id]

@@ -455,3 +455,28 @@ func TestIncrementalBuild(t *testing.T) {
 		})
 	}
 }
+
+// TestSection: a passage's section is every passage of its report under the same heading, in
+// reading order, and nothing for an unknown passage.
+func TestSection(t *testing.T) {
+	c, ix := testIndex(t)
+	p := c.Passages[len(c.Passages)/2]
+	got := ix.Section(p.ID)
+	found, last := false, 0
+	for _, h := range got {
+		if h.Passage.ReportID != p.ReportID || h.Passage.Section != p.Section {
+			t.Fatalf("passage %s of report %s, section %q, in the section of %s", h.Passage.ID, h.Passage.ReportID, h.Passage.Section, p.ID)
+		}
+		if h.Passage.Ordinal <= last {
+			t.Fatalf("section out of reading order at %s", h.Passage.ID)
+		}
+		last = h.Passage.Ordinal
+		found = found || h.Passage.ID == p.ID
+	}
+	if !found {
+		t.Errorf("the section of %s does not hold it", p.ID)
+	}
+	if got := ix.Section("no-such-passage"); got != nil {
+		t.Errorf("Section of an unknown passage = %d hits", len(got))
+	}
+}

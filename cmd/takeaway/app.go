@@ -322,6 +322,7 @@ type emptyIndex struct{}
 
 func (emptyIndex) Search(context.Context, retrieval.Query) ([]retrieval.Hit, error) { return nil, nil }
 func (emptyIndex) Concepts(string, string) []retrieval.Concept                      { return nil }
+func (emptyIndex) Section(string) []retrieval.Hit                                   { return nil }
 func (emptyIndex) Known(string) bool                                                { return false }
 
 // liveService answers each question from the generation current when it arrives.

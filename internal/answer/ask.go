@@ -140,6 +140,9 @@ func (s *Service) judge(ctx context.Context, q Question, plan question.Plan, lan
 	if ok && !holdsKind(chosen, plan.Intent) {
 		ok = false
 	}
+	if ok && plan.Intent == question.IntentList {
+		hits, chosen = wholeList(s.search.Section, hits, chosen, concepts)
+	}
 	prefix := ""
 	if plan.Scope.Limited() && !ok {
 		others, err := s.retrieve(ctx, q, plan, llmHits, false)

@@ -140,6 +140,9 @@ func extract(pc *passageCache, question, lang string, hits []retrieval.Hit, conc
 	}
 	// A sentence that introduces a list brings the list; a short one brings the next sentence.
 	if b.span == 2 {
+		if introducesList(chosen[1].text) {
+			chosen[1].text += listAfter(sents, b.sentence+1)
+		}
 	} else if introducesList(b.text) {
 		chosen[0].text += listAfter(sents, b.sentence)
 	} else if len([]rune(b.text)) < 90 && b.sentence+1 < len(sents) && !corpus.IsListLine(sents[b.sentence+1]) {

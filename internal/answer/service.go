@@ -23,6 +23,8 @@ var ErrEmptyQuestion = errors.New("the question is empty")
 type Searcher interface {
 	Search(ctx context.Context, q retrieval.Query) ([]retrieval.Hit, error)
 	Concepts(text, lang string) []retrieval.Concept
+	// Section returns the passages of a passage's section, in reading order.
+	Section(passageID string) []retrieval.Hit
 }
 
 // Planner turns a question into a plan (intent, scope, subject); *question.Planner is one.
