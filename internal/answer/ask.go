@@ -138,14 +138,7 @@ func (s *Service) judge(ctx context.Context, q Question, plan question.Plan, lan
 	// a sentence about the subject without one ("When was CERN founded?" answered with CERN's
 	// keynote) does not answer it.
 	if ok && !holdsKind(chosen, plan.Intent) {
-		// The best sentence about the subject holds no date or number: the best one that does,
-		// if it covers the question too; otherwise the reports do not say.
 		ok = false
-		if re := kindRe(plan.Intent); re != nil {
-			if c2, cov2 := extractHolding(s.passages, q.Text, lang, hits, concepts, re); covered(c2, cov2, concepts) {
-				chosen, coverage, ok = c2, cov2, true
-			}
-		}
 	}
 	if ok && plan.Intent == question.IntentList {
 		hits, chosen = wholeList(s.search.Section, hits, chosen, concepts)
@@ -511,8 +504,13 @@ func namesCovered(hits []retrieval.Hit, concepts []retrieval.Concept) bool {
 // holdsKind reports whether the quoted sentences hold the kind of entity the intent asks for:
 // a date for "when", a number (in digits or words) for "how many". Other intents pass.
 func holdsKind(chosen []candidate, intent question.Intent) bool {
-	re := kindRe(intent)
-	if re == nil {
+	var re *regexp.Regexp
+	switch intent {
+	case question.IntentWhen:
+		re = dateEntityRe
+	case question.IntentHowMany:
+		re = countRe
+	default:
 		return true
 	}
 	for _, c := range chosen {
@@ -521,18 +519,6 @@ func holdsKind(chosen []candidate, intent question.Intent) bool {
 		}
 	}
 	return false
-}
-
-// kindRe is what a sentence answering the intent holds: a date for "when", a number for "how
-// many"; nil for the other intents.
-func kindRe(intent question.Intent) *regexp.Regexp {
-	switch intent {
-	case question.IntentWhen:
-		return dateEntityRe
-	case question.IntentHowMany:
-		return countRe
-	}
-	return nil
 }
 
 // unknownName reports whether the question names something the reports never mention.

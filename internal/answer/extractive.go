@@ -45,12 +45,6 @@ type candidate struct {
 // extract chooses up to three sentences that answer the question from the top passages, and
 // returns how much of the question the best one covers.
 func extract(pc *passageCache, question, lang string, hits []retrieval.Hit, concepts []retrieval.Concept) (chosen []candidate, coverage float64) {
-	return extractHolding(pc, question, lang, hits, concepts, nil)
-}
-
-// extractHolding is extract among the candidates that match need (a date, a number), or all of
-// them when need is nil.
-func extractHolding(pc *passageCache, question, lang string, hits []retrieval.Hit, concepts []retrieval.Concept, need *regexp.Regexp) (chosen []candidate, coverage float64) {
 	if len(hits) == 0 || len(concepts) == 0 {
 		return nil, 0
 	}
@@ -126,9 +120,6 @@ func extractHolding(pc *passageCache, question, lang string, hits []retrieval.Hi
 				}
 				if span == 2 {
 					c.score -= 0.04 // a pair must earn its second sentence
-				}
-				if need != nil && !need.MatchString(c.text) {
-					continue
 				}
 				cands = append(cands, c)
 			}
