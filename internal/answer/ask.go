@@ -140,8 +140,11 @@ func (s *Service) judge(ctx context.Context, q Question, plan question.Plan, lan
 	if ok && !holdsKind(chosen, plan.Intent) {
 		ok = false
 	}
-	if ok && plan.Intent == question.IntentList {
+	switch {
+	case ok && plan.Intent == question.IntentList:
 		hits, chosen = wholeList(s.search.Section, hits, chosen, concepts)
+	case ok && plan.Intent == question.IntentOpinion:
+		chosen = byReport(s.passages, q.Text, lang, hits, chosen, concepts)
 	}
 	prefix := ""
 	if plan.Scope.Limited() && !ok {

@@ -479,6 +479,14 @@ func renderExtractive(cat *i18n.Catalog, lang, subject string, hits []retrieval.
 				b.WriteString(" (" + name + ")")
 			}
 		}
+		if intent == question.IntentOpinion && len(reports) > 1 && !ok {
+			// What each report says, attributed: the report's publisher (or title) by its quote.
+			who := h.Report.Publisher
+			if who == "" {
+				who = h.Report.Title
+			}
+			b.WriteString(" — " + who)
+		}
 		fmt.Fprintf(&b, " [%d]", n)
 	}
 	return b.String(), cites

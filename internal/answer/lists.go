@@ -102,3 +102,52 @@ func countMentioned(text string, concepts []retrieval.Concept) int {
 	}
 	return n
 }
+
+// maxOpinionReports is how many reports an opinion answer quotes.
+const maxOpinionReports = 3
+
+// byReport answers an opinion or trend question ("what was the mood about service meshes?")
+// with what each report says: the best sentence of each report among the hits that covers the
+// question by itself, in the order the reports rank, up to maxOpinionReports. The best answer
+// keeps its place first; a report with nothing that covers the question is left out.
+func byReport(pc *passageCache, question, lang string, hits []retrieval.Hit, chosen []candidate, concepts []retrieval.Concept) []candidate {
+	if len(chosen) == 0 {
+		return chosen
+	}
+	first := hits[chosen[0].hit].Report.ID
+	out := []candidate{}
+	for _, c := range chosen {
+		if hits[c.hit].Report.ID == first {
+			out = append(out, c)
+		}
+	}
+	out = out[:min(len(out), 2)]
+	seen := map[string]bool{first: true}
+	reports := 1
+	for _, h := range hits[:min(len(hits), hitsRead)] {
+		id := h.Report.ID
+		if seen[id] || reports >= maxOpinionReports {
+			continue
+		}
+		seen[id] = true
+		// The report's own hits, at their places in hits (the candidate refers to its index).
+		var own []retrieval.Hit
+		var at []int
+		for i, x := range hits[:min(len(hits), hitsRead)] {
+			if x.Report.ID == id {
+				own = append(own, x)
+				at = append(at, i)
+			}
+		}
+		c, cov := extract(pc, question, lang, own, concepts)
+		if !covered(c, cov, concepts) {
+			continue
+		}
+		best := c[0]
+		best.hit = at[best.hit]
+		best.span = 1
+		out = append(out, best)
+		reports++
+	}
+	return out
+}

@@ -1,10 +1,13 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/takeaway-bot/takeaway/corpus"
+	"github.com/takeaway-bot/takeaway/internal/i18n"
+	"github.com/takeaway-bot/takeaway/internal/question"
 	"github.com/takeaway-bot/takeaway/retrieval"
 )
 
@@ -44,5 +47,32 @@ func TestWholeList(t *testing.T) {
 	_, got = wholeList(sectionOf, hits, chosen, unleash)
 	if len(got) != len(chosen) || got[0].text != chosen[0].text {
 		t.Errorf("a question about one item got the whole list: %q", got[0].text)
+	}
+}
+
+// TestByReport: an opinion question gets the best covering sentence of each report among the
+// hits, the best answer first, and not a report with nothing on the subject.
+func TestByReport(t *testing.T) {
+	rep := func(id string) corpus.Report { return corpus.Report{ID: id, Publisher: strings.ToUpper(id)} }
+	hits := []retrieval.Hit{
+		{Passage: corpus.Passage{ID: "a1", Text: "Everyone at the booth argued about Wasm runtimes. Most teams said Wasm is not ready for production."}, Report: rep("a")},
+		{Passage: corpus.Passage{ID: "b1", Text: "The food was great. Lunch was served at noon."}, Report: rep("b")},
+		{Passage: corpus.Passage{ID: "c1", Text: "Our take: Wasm on the edge is where the momentum is."}, Report: rep("c")},
+	}
+	wasm := []retrieval.Concept{{Term: "wasm", Forms: []string{"wasm"}, Name: true, Known: true}}
+	chosen, _ := extract(nil, "what was the mood about Wasm?", "en", hits, wasm)
+	got := byReport(nil, "what was the mood about Wasm?", "en", hits, chosen, wasm)
+	var reports []string
+	for _, c := range got {
+		if r := hits[c.hit].Report.ID; !slices.Contains(reports, r) {
+			reports = append(reports, r)
+		}
+	}
+	if !slices.Equal(reports, []string{"a", "c"}) {
+		t.Errorf("byReport quoted reports %v, want [a c]", reports)
+	}
+	text, _ := renderExtractive(i18n.MustNew(), "en", "Wasm", hits, got, question.IntentOpinion, wasm)
+	if !strings.Contains(text, "— A [1]") || !strings.Contains(text, "— C [2]") {
+		t.Errorf("opinion answer does not attribute its quotes by report:\n%s", text)
 	}
 }
