@@ -122,13 +122,12 @@ func (s *Service) judge(ctx context.Context, q Question, plan question.Plan, lan
 	if plan.Intent == question.IntentDefinition {
 		chosen = aboutSubject(s.passages, hits, chosen, concepts)
 	}
-	if plan.Intent == question.IntentSummary && len(hits) > 0 && (len(plan.Subject) == 0 || covered(chosen, coverage, concepts)) {
-		// A summary is the beginning of each of the best passages (take-aways first), not
-		// the one sentence that matches the most words.
+	if plan.Intent == question.IntentSummary && len(hits) > 0 && len(plan.Subject) == 0 {
+		// A summary of a scope is the beginning of each of the best passages (take-aways
+		// first), not the one sentence that matches the most words; a summary about a subject
+		// is what each report says about it (below).
 		chosen = summaryChoice(hits)
-		if len(plan.Subject) == 0 {
-			coverage = 1
-		}
+		coverage = 1
 	}
 	// Inside a scope the user named, the subject is covered when the scoped passages mention
 	// enough of it, even if no single sentence does; elsewhere a sentence must.
@@ -143,7 +142,7 @@ func (s *Service) judge(ctx context.Context, q Question, plan question.Plan, lan
 	switch {
 	case ok && plan.Intent == question.IntentList:
 		hits, chosen = wholeList(s.search.Section, hits, chosen, concepts)
-	case ok && plan.Intent == question.IntentOpinion:
+	case ok && (plan.Intent == question.IntentOpinion || plan.Intent == question.IntentSummary && len(plan.Subject) > 0):
 		chosen = byReport(s.passages, q.Text, lang, hits, chosen, concepts)
 	}
 	prefix := ""

@@ -107,8 +107,8 @@ func countMentioned(text string, concepts []retrieval.Concept) int {
 const maxOpinionReports = 3
 
 // byReport answers an opinion or trend question ("what was the mood about service meshes?")
-// with what each report says: the best sentence of each report among the hits that covers the
-// question by itself, in the order the reports rank, up to maxOpinionReports. The best answer
+// with what each report says: the best sentence (or two) of each report among the hits that
+// covers the question by itself, in the order the reports rank, up to maxOpinionReports. The best answer
 // keeps its place first; a report with nothing that covers the question is left out.
 func byReport(pc *passageCache, question, lang string, hits []retrieval.Hit, chosen []candidate, concepts []retrieval.Concept) []candidate {
 	if len(chosen) == 0 {
@@ -143,10 +143,10 @@ func byReport(pc *passageCache, question, lang string, hits []retrieval.Hit, cho
 		if !covered(c, cov, concepts) {
 			continue
 		}
-		best := c[0]
-		best.hit = at[best.hit]
-		best.span = 1
-		out = append(out, best)
+		for _, x := range c[:min(len(c), 2)] {
+			x.hit = at[x.hit]
+			out = append(out, x)
+		}
 		reports++
 	}
 	return out
