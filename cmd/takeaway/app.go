@@ -252,7 +252,7 @@ func (a *app) build(ctx context.Context, prev *generation) (*generation, error) 
 	}
 	g.service = answer.NewService(searcher, a.catalog, answer.Options{
 		Logger: a.log, Topics: topics, Events: catalog.Covered(), Writer: a.writer, CorpusLangs: langs,
-		Planner: planner, Catalog: catalog, ModelTimeout: modelTimeout(a.cfg),
+		Planner: planner, Catalog: catalog, ModelTimeout: modelTimeout(a.cfg), Places: a.loader.Places(),
 	})
 	g.refs.Store(1)
 	return g, nil

@@ -283,6 +283,16 @@ func TestShortQuestionsWithoutFunctionWordsStayEnglish(t *testing.T) {
 	if got := svc.Language(Question{Text: "Cos'è Linkerd?"}); got != "it" {
 		t.Errorf("Language(Cos'è Linkerd?) = %s, want it", got)
 	}
+	// A Cyrillic question the detector cannot place between Russian and Ukrainian is still
+	// not English, whatever the locale; a Cyrillic locale decides between the two.
+	for _, hint := range []string{"", "en-US"} {
+		if got := svc.Language(Question{Text: "linkerd или istio?", LangHint: hint}); got != "ru" && got != "uk" {
+			t.Errorf("Language(linkerd или istio?, hint %q) = %s, want ru or uk", hint, got)
+		}
+	}
+	if got := svc.Language(Question{Text: "linkerd или istio?", LangHint: "uk-UA"}); got != "uk" {
+		t.Errorf("Language(linkerd или istio?, hint uk) = %s, want uk", got)
+	}
 }
 
 // TestNamesCarryTheSubject: a question whose names the best passages hold is answered even when

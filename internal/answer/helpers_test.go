@@ -49,5 +49,6 @@ func newTestService(tb testing.TB) *Service {
 		Events:  cat.Covered(),
 		Planner: question.NewPlanner(cat, ix.Analyzer(), testPlaces, ix, i18n.Supported()),
 		Catalog: cat,
+		Places:  testPlaces,
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/takeaway-bot/takeaway/internal/i18n"
 	"github.com/takeaway-bot/takeaway/internal/lang"
 	"github.com/takeaway-bot/takeaway/internal/question"
+	"github.com/takeaway-bot/takeaway/internal/text"
 	"github.com/takeaway-bot/takeaway/retrieval"
 )
 
@@ -94,6 +95,9 @@ type Options struct {
 	CorpusLangs []string
 	// Catalog names events and reports in answers about a scope.
 	Catalog *corpus.Catalog
+	// Places, when set, lets place names written the way one language writes them vote for
+	// that language ("Copenaghen": Italian).
+	Places *text.Places
 	// ModelTimeout is one deadline for all the model calls of a question (translating it,
 	// answering, asking again): past it the extractive answer is given. 0 leaves each call to
 	// the Writer's own bound.
@@ -108,7 +112,7 @@ func NewService(s Searcher, cat *i18n.Catalog, opts Options) *Service {
 	return &Service{
 		search:       s,
 		planner:      opts.Planner,
-		detector:     lang.NewDetector(i18n.Supported()),
+		detector:     lang.NewDetector(i18n.Supported()).WithPlaces(opts.Places),
 		catalog:      cat,
 		writer:       opts.Writer,
 		log:          opts.Logger,
@@ -122,7 +126,8 @@ func NewService(s Searcher, cat *i18n.Catalog, opts Options) *Service {
 }
 
 // Language picks the answer language: the user's explicit choice, else the question's language
-// when the detector is sure, else the caller's locale hint, else a weak guess, else English.
+// when the detector is sure (or its script rules the locale's out), else the caller's locale
+// hint, else a weak guess, else English.
 func (s *Service) Language(q Question) string {
 	if l := i18n.Base(q.ForceLang); i18n.IsSupported(l) {
 		return l
@@ -131,8 +136,14 @@ func (s *Service) Language(q Question) string {
 	if det.Sure && i18n.IsSupported(det.Lang) {
 		return det.Lang
 	}
-	if l := i18n.Base(q.LangHint); i18n.IsSupported(l) {
-		return l
+	hint := i18n.Base(q.LangHint)
+	// The script is sure even when the language is not: a Cyrillic question torn between
+	// Russian and Ukrainian is not answered in the English of the asker's locale.
+	if det.Lang != "" && i18n.IsSupported(det.Lang) && lang.Script(det.Lang) != "Latn" && lang.Script(hint) != lang.Script(det.Lang) {
+		return det.Lang
+	}
+	if i18n.IsSupported(hint) {
+		return hint
 	}
 	// A weak guess counts only when function words back it ("Cos'è Linkerd?" stays Italian); a
 	// few content words ("monzo outage postmortem") say nothing of the asker's language.

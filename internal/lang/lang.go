@@ -24,6 +24,15 @@ type Detector struct {
 	cyrWords  map[string]map[string]bool
 	hant      bool     // Traditional Chinese is one of the languages: told apart from Simplified
 	order     []string // languages in a fixed order, so that ties break the same way every time
+	places    *text.Places
+}
+
+// WithPlaces makes place names vote too: a name only one of the detector's languages writes
+// ("Copenaghen", "Köpenhamn", "Kopenhaga") counts as two function words of that language, the
+// way its letters do. It returns d.
+func (d *Detector) WithPlaces(p *text.Places) *Detector {
+	d.places = p
+	return d
 }
 
 // Result is a detection: the language code and whether the detector is sure of it. Voted is
@@ -91,13 +100,13 @@ var functionWords = map[string]string{
 	// carry more of them than interrogatives. Words other languages write ("me", "has", "will",
 	// "so") are left out.
 	"en": "what which who whom whose when where why how is are was were the a an of and to in on for does did do with about at from this that these those there many much hi hello hey thanks thank great it you your my we our they their them us can could would should have had been be any anyone anything someone or but if by just not",
-	"fr": "que quoi qui quel quelle quels quelles quand où pourquoi comment combien est sont était le la les un une des du de et à au aux en sur pour avec qu'est-ce qu'a qu'il y a-t-il ce cette ces il elle ont merci bonjour salut coucou",
-	"sv": "vad vilka vilken vilket vem när var varför hur är var den det de en ett och att på för med om av till från som gjorde har hade många mycket under hej tack",
-	"de": "was welche welcher welches wer wann wo warum wie ist sind war waren der die das ein eine einen einem einer eines und zu im in auf für mit über von den dem des hat haben gibt es nicht auch noch viele hallo danke",
-	"es": "qué que cuál cuáles quién quiénes cuándo dónde por cómo cuántos cuántas es son fue el la los las un una y de del en para con sobre hay se su sus según está están hola gracias",
-	"pt": "que qual quais quem quando onde porque como quantos quantas é são foi o a os as um uma e de do da em para com sobre há não olá oi valeu obrigado obrigada",
-	"it": "che cosa quale quali chi quando dove perché come quanti quante è sono era il lo la gli le un una e di del della in per con su ha hanno ciao grazie",
-	"nl": "wat welke wie wanneer waar waarom hoe is zijn was de het een en van in op voor met over hoeveel heeft hebben er hoi goedemorgen goedemiddag allemaal bedankt dankjewel",
+	"fr": "ça ca c'est je pas mais donc alors nous vous leur aussi très que quoi qui quel quelle quels quelles quand où pourquoi comment combien est sont était le la les un une des du de et à au aux en sur pour avec qu'est-ce qu'a qu'il y a-t-il ce cette ces il elle ont merci bonjour salut coucou",
+	"sv": "jag inte eller också bara vad vilka vilken vilket vem när var varför hur är var den det de en ett och att på för med om av till från som gjorde har hade många mycket under hej tack",
+	"de": "ich wir aber oder denn doch nur was welche welcher welches wer wann wo warum wie ist sind war waren der die das ein eine einen einem einer eines und zu im in auf für mit über von den dem des hat haben gibt es nicht auch noch viele hallo danke",
+	"es": "yo pero muy también esto eso ya qué que cuál cuáles quién quiénes cuándo dónde por cómo cuántos cuántas es son fue el la los las un una y de del en para con sobre hay se su sus según está están hola gracias",
+	"pt": "você vc também muito isso isto então né pra que qual quais quem quando onde porque como quantos quantas é são foi o a os as um uma e de do da em para com sobre há não olá oi valeu obrigado obrigada",
+	"it": "anche però questo questa quella c'è che cosa quale quali chi quando dove perché come quanti quante è sono era il lo la gli le un una e di del della in per con su ha hanno ciao grazie",
+	"nl": "ik niet maar ook nog wel dit dat deze wat welke wie wanneer waar waarom hoe is zijn was de het een en van in op voor met over hoeveel heeft hebben er hoi goedemorgen goedemiddag allemaal bedankt dankjewel",
 	// Polish "i", "do", "to", "w", "na" are left out: English questions ("How do I…", "KubeCon NA")
 	// hold them too, and Polish is told by its letters.
 	"pl": "co czym jak jaki jaka jakie jakich kto kogo kim komu czego czemu kiedy gdzie dlaczego ile czy jest są był była było były być mają się nie od dla że przez oto tym tego tej temu może który która które także również więc też już tylko bardzo cześć dzień dobry dzięki dziękuję",
@@ -258,6 +267,19 @@ func (d *Detector) vote(text string) map[string]int {
 			votes[c] += 2
 		}
 	}
+	if d.places != nil {
+		for _, m := range d.places.FindAnyCase(text) {
+			var writers []string
+			for _, l := range d.places.Languages(m.Surface) {
+				if d.words[l] != nil {
+					writers = append(writers, l)
+				}
+			}
+			if len(writers) == 1 {
+				votes[writers[0]] += 2
+			}
+		}
+	}
 	// Digits belong to the word they are glued to: "2018de" (Turkish "in 2018") is no "de".
 	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || r == '-')
@@ -291,4 +313,20 @@ func Base(tag string) string {
 		}
 	}
 	return tag
+}
+
+// Script is the writing system a supported language is written in: "Cyrl" (Russian,
+// Ukrainian), "Hang" (Korean), "Jpan" (Japanese), "Hani" (Chinese), else "Latn".
+func Script(code string) string {
+	switch Base(code) {
+	case "ru", "uk":
+		return "Cyrl"
+	case "ko":
+		return "Hang"
+	case "ja":
+		return "Jpan"
+	case "zh":
+		return "Hani"
+	}
+	return "Latn"
 }

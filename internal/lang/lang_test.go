@@ -1,6 +1,10 @@
 package lang
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/takeaway-bot/takeaway/internal/text"
+)
 
 func TestDetect(t *testing.T) {
 	d := NewDetector([]string{"en", "fr", "sv", "zh", "de", "es", "ja", "pt", "it", "nl", "ko", "zh-Hant", "ru", "pl", "tr", "uk"})
@@ -66,6 +70,30 @@ func TestBase(t *testing.T) {
 	for in, want := range map[string]string{"fr-FR": "fr", "zh_CN": "zh", "pt-BR": "pt", "EN": "en", "": "", "not a tag": "", "x": ""} {
 		if got := Base(in); got != want {
 			t.Errorf("Base(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPlaceNamesVote: a city written as only one language writes it tells that language when
+// nothing else in the question does; a name many languages share tells nothing.
+func TestPlaceNamesVote(t *testing.T) {
+	places, err := text.DefaultPlaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := NewDetector([]string{"en", "fr", "sv", "de", "es", "pt", "it", "nl", "pl", "tr"}).WithPlaces(places)
+	for _, tt := range []struct {
+		text, want string
+		sure       bool
+	}{
+		{"meetup copenaghen agenda", "it", true},
+		{"köpenhamn meetup agenda", "sv", true},
+		{"lisbonne meetup agenda", "fr", true},
+		{"berlin meetup agenda", "", false},
+	} {
+		got := d.Detect(tt.text)
+		if got.Sure != tt.sure || tt.want != "" && got.Lang != tt.want {
+			t.Errorf("Detect(%q) = %+v, want %q sure %v", tt.text, got, tt.want, tt.sure)
 		}
 	}
 }

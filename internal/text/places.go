@@ -3,6 +3,7 @@ package text
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -40,6 +41,9 @@ type Places struct {
 	names    map[Place][]string // every name of a place, English first
 	longest  int                // longest Latin name, in words
 	nonLatin []string           // names in scripts without spaces between words, longest first
+	// langs are the languages that write each folded name ("copenaghen" → it), those whose
+	// column is empty writing the English one.
+	langs map[string][]string
 }
 
 // placeLangs are the languages country names are taken in (x/text's display tables).
@@ -51,7 +55,7 @@ func DefaultPlaces() (*Places, error) { return ParsePlaces(placesTSV) }
 
 // ParsePlaces reads the places.tsv format: zone, country, then names per language.
 func ParsePlaces(src string) (*Places, error) {
-	p := &Places{byName: map[string][]Place{}, names: map[Place][]string{}}
+	p := &Places{byName: map[string][]Place{}, names: map[Place][]string{}, langs: map[string][]string{}}
 	countries := map[string]bool{}
 	for n, line := range strings.Split(src, "\n") {
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
@@ -63,8 +67,14 @@ func ParsePlaces(src string) (*Places, error) {
 		}
 		city := Place{City: cols[2], Country: cols[1]}
 		countries[cols[1]] = true
-		for _, name := range cols[2:] {
+		for i, name := range cols[2:] {
 			p.add(city, name)
+			if i < len(placeLangs) {
+				if strings.TrimSpace(name) == "" {
+					name = cols[2]
+				}
+				p.addLang(name, placeLangs[i])
+			}
 		}
 	}
 	codes := make([]string, 0, len(countries))
@@ -81,6 +91,7 @@ func ParsePlaces(src string) (*Places, error) {
 		for _, l := range placeLangs {
 			if n := display.Regions(language.MustParse(l)).Name(region); n != "" {
 				p.add(country, n)
+				p.addLang(n, l)
 			}
 		}
 	}
@@ -110,6 +121,19 @@ func (p *Places) add(pl Place, name string) {
 	} else {
 		p.nonLatin = append(p.nonLatin, key)
 	}
+}
+
+func (p *Places) addLang(name, lang string) {
+	key := Fold(strings.TrimSpace(name))
+	if !slices.Contains(p.langs[key], lang) {
+		p.langs[key] = append(p.langs[key], lang)
+	}
+}
+
+// Languages returns the languages of the table that write a place's name this way
+// ("Copenaghen" → it; "Copenhague" → fr, es, pt), in the table's order.
+func (p *Places) Languages(name string) []string {
+	return append([]string(nil), p.langs[Fold(strings.TrimSpace(name))]...)
 }
 
 // spaced reports whether a name is written with spaces between words (not Han, kana, Thai).
