@@ -3,6 +3,8 @@ package answer
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/takeaway-bot/takeaway/internal/question"
 	"github.com/takeaway-bot/takeaway/retrieval"
@@ -54,6 +56,9 @@ func emphasize(s string, intent question.Intent, concepts []retrieval.Concept) s
 		// The name asked for is one the question does not give ("who presented with Tom
 		// Wilkie?"): names the question holds are left plain.
 		for _, m := range personEntityRe.FindAllStringIndex(s, -1) {
+			if before, _ := utf8.DecodeLastRuneInString(s[:m[0]]); m[0] > 0 && (unicode.IsLetter(before) || unicode.IsDigit(before)) {
+				continue // inside a word: "Con EU" of "CloudNativeCon EU" is no one
+			}
 			if !mentionsAny(s[m[0]:m[1]], concepts) {
 				loc = m
 				break

@@ -26,6 +26,7 @@ func TestEmphasizeTheEntityAskedFor(t *testing.T) {
 		{"3 jours, 4300 personnes et 300 sessions.", question.IntentHowMany, sessions, "3 jours, 4300 personnes et **300** sessions."},
 		{"La keynote était donnée par Radka Novotná de Red Hat.", question.IntentWho, nil, "La keynote était donnée par **Radka Novotná** de Red Hat."},
 		{"Après Mirela Dobre, c'est Jonas Lindqvist qui a pris la parole.", question.IntentWho, dobre, "Après Mirela Dobre, c'est **Jonas Lindqvist** qui a pris la parole."},
+		{"Le dernier jour de la CloudNativeCon EU, Ada Brandt a parlé.", question.IntentWho, nil, "Le dernier jour de la CloudNativeCon EU, **Ada Brandt** a parlé."},
 		{"Nothing to see here.", question.IntentHowMany, nil, "Nothing to see here."},
 		{"A **bold** line stays as it is, 42.", question.IntentHowMany, nil, "A **bold** line stays as it is, 42."},
 		{"Kubernetes is a platform.", question.IntentFact, nil, "Kubernetes is a platform."},
