@@ -20,7 +20,7 @@ search-table:
 
 # Every case set: the 30 original and 70 realistic development cases, our own development cases,
 # and the held-out sets (own_holdout, own_reports_holdout) that are only ever measured, never tuned on.
-EVAL_SETS = dev_qa dev_realistic own_dev lang_dev gate_dev own_holdout lang_holdout
+EVAL_SETS = dev_qa dev_realistic own_dev lang_dev gate_dev short_dev own_holdout lang_holdout short_holdout
 EVAL_REPORT_SETS = own_reports_dev own_reports_holdout
 
 eval:

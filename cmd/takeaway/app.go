@@ -254,6 +254,7 @@ func (a *app) build(ctx context.Context, prev *generation) (*generation, error) 
 		Logger: a.log, Topics: topics, Events: catalog.Covered(), Writer: a.writer, CorpusLangs: langs,
 		Planner: planner, Catalog: catalog, ModelTimeout: modelTimeout(a.cfg), Places: a.loader.Places(),
 	})
+	g.service.Warm(ctx, c)
 	g.refs.Store(1)
 	return g, nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/takeaway-bot/takeaway/internal/answer"
 	"github.com/takeaway-bot/takeaway/internal/eval"
@@ -114,7 +115,9 @@ func (s evalSystem) Run(ctx context.Context, question string, depth int) (eval.R
 	for _, h := range hits {
 		res.Passages = append(res.Passages, h.Passage.Section+"\n"+h.Passage.Text)
 	}
+	start := time.Now()
 	a, err := s.svc.Ask(ctx, q)
+	res.Elapsed = time.Since(start)
 	if errors.Is(err, answer.ErrEmptyQuestion) {
 		// The bot answers a question with no words with its help, never with a quote.
 		res.Answered, res.NotCovered = true, true

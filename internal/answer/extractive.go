@@ -325,7 +325,9 @@ func (c *passageCache) get(h retrieval.Hit) *passageWords {
 type words struct {
 	text string
 	set  map[string]bool
-	list []string
+	// byPrefix lists the words of five bytes or more by their first five: the only ones
+	// sameStem can pair with a form that starts the same way.
+	byPrefix map[string][]string
 }
 
 func wordSet(s string) words {
@@ -333,7 +335,12 @@ func wordSet(s string) words {
 	for _, w := range text.Words(s) {
 		if !ws.set[w] {
 			ws.set[w] = true
-			ws.list = append(ws.list, w)
+			if len(w) >= 5 {
+				if ws.byPrefix == nil {
+					ws.byPrefix = map[string][]string{}
+				}
+				ws.byPrefix[w[:5]] = append(ws.byPrefix[w[:5]], w)
+			}
 		}
 	}
 	return ws
@@ -365,9 +372,11 @@ func mentions(ws words, c retrieval.Concept) bool {
 		if ws.set[f] {
 			return true
 		}
-		for _, w := range ws.list {
-			if sameStem(w, f) {
-				return true
+		if len(f) >= 5 {
+			for _, w := range ws.byPrefix[f[:5]] {
+				if sameStem(w, f) {
+					return true
+				}
 			}
 		}
 	}

@@ -226,3 +226,20 @@ func (s *Service) IsQuestion(text string) bool {
 	}
 	return question.AsksByForm(text, lang)
 }
+
+// maxWarmed is how many passages Warm prepares at most: all of a team's corpus, the first
+// ones of a large one.
+const maxWarmed = 5000
+
+// Warm prepares the sentences and words of the corpus's passages (up to maxWarmed) for the
+// extractive answerer, so that the first questions after a start are not the slow ones. It
+// stops early when ctx is done.
+func (s *Service) Warm(ctx context.Context, c *corpus.Corpus) {
+	for i, p := range c.Passages {
+		if i >= maxWarmed || ctx.Err() != nil {
+			return
+		}
+		r, _ := c.Report(p.ReportID)
+		s.passages.get(retrieval.Hit{Passage: p, Report: r})
+	}
+}
