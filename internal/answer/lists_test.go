@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -74,5 +75,22 @@ func TestByReport(t *testing.T) {
 	text, _ := renderExtractive(i18n.MustNew(), "en", "Wasm", hits, got, question.IntentOpinion, wasm)
 	if !strings.Contains(text, "— A [1]") || !strings.Contains(text, "— C [2]") {
 		t.Errorf("opinion answer does not attribute its quotes by report:\n%s", text)
+	}
+}
+
+// TestWarm: warming prepares every passage of a small corpus, and stops when its context ends.
+func TestWarm(t *testing.T) {
+	svc := newTestService(t)
+	c := defaultIndex(t).Corpus()
+	svc.passages = newPassageCache()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	svc.Warm(ctx, c)
+	if n := len(svc.passages.m); n != 0 {
+		t.Errorf("a cancelled warm-up prepared %d passages", n)
+	}
+	svc.Warm(context.Background(), c)
+	if n, want := len(svc.passages.m), min(len(c.Passages), maxWarmed); n != want {
+		t.Errorf("warm-up prepared %d passages, want %d", n, want)
 	}
 }
