@@ -405,7 +405,7 @@ func (p *Planner) eventScope(q, folded string, tokens []string, s *Scope) (named
 		var hit []int
 		for _, i := range candidates {
 			for pl := range p.events[i].places {
-				if t == pl || (utf8.RuneCountInString(pl) >= 6 && text.EditDistance([]rune(t), []rune(pl), maxEdits(pl)) <= maxEdits(pl)) {
+				if t == pl || (utf8.RuneCountInString(pl) >= 6 && (text.EditDistance([]rune(t), []rune(pl), maxEdits(pl)) <= maxEdits(pl) || inflected(t, pl))) {
 					hit = append(hit, i)
 					break
 				}
@@ -572,6 +572,15 @@ func (p *Planner) languages(folded string, tokens []string) (langs, surfaces []s
 
 // isPlaceOnly reports whether an alias is only a place name (those go through the places rule,
 // which knows about misspellings and the corpus vocabulary).
+// inflected reports whether word is a case form of a place name: the name less its last two
+// letters, then at most four more ("Kopenhadze", "Barcelonie", "Копенгагені" of Kopenhaga,
+// Barcelona, Копенгаген), as Polish, Russian, Ukrainian or Turkish decline city names.
+func inflected(word, place string) bool {
+	w, p := []rune(word), []rune(place)
+	stem := len(p) - 2
+	return stem >= 5 && len(w) >= len(p)-1 && len(w) <= stem+4 && string(w[:stem]) == string(p[:stem])
+}
+
 func (p *Planner) isPlaceOnly(ph string) bool { return len(p.places.Lookup(ph)) > 0 }
 
 // day finds "day 3", "jour 3", "第三天", "last day" in q and the reports (among within, or all)

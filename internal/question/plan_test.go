@@ -124,6 +124,8 @@ func TestPlanScope(t *testing.T) {
 		{"what happened in Brno in 2024?", "en", []string{"devconf"}, false, ""},
 		{"Qu'a-t-on dit de Rust à Bilbao ?", "fr", []string{"oss.es"}, false, "rust"},
 		{"ビルバオのサミットでSBOMについて何が話されましたか", "ja", nil, false, "sbom"},
+		// A city name declined the way Polish declines it.
+		{"co mówiono o eBPF w Fukuoce?", "pl", []string{"cnd.ja"}, false, "ebpf"},
 		{"what was new at JavaLand 2025?", "en", []string{"javaland.de"}, false, ""},
 		// By the report's language, publisher or author.
 		{"what does the German report say about virtual threads?", "en", []string{"javaland.de"}, false, "threads"},
@@ -203,5 +205,26 @@ func TestPlanSourcesByLanguage(t *testing.T) {
 	// Elsewhere a language without reports stays in the subject.
 	if plan := p.Plan("What did the Swedish speakers say about Podman?", "en"); plan.Scope.Outside() || !slices.Contains(plan.Subject, "swedish") {
 		t.Errorf("scope %+v, subject %q", plan.Scope, plan.Subject)
+	}
+}
+
+func TestInflected(t *testing.T) {
+	for _, tt := range []struct {
+		word, place string
+		want        bool
+	}{
+		{"kopenhadze", "kopenhaga", true},
+		{"barcelonie", "barcelona", true},
+		{"копенгагені", "копенгаген", true},
+		{"барселоне", "барселона", true},
+		{"barcelona", "barcelona", true},
+		{"barcelonaarena", "barcelona", false}, // too long to be a case ending
+		{"brnie", "brno", false},               // too short a name to tell
+		{"kopenhagen", "kopenhaga", true},
+		{"lisboeta", "lisbonne", false},
+	} {
+		if got := inflected(tt.word, tt.place); got != tt.want {
+			t.Errorf("inflected(%q, %q) = %v, want %v", tt.word, tt.place, got, tt.want)
+		}
 	}
 }
